@@ -1,0 +1,138 @@
+"""The public functions: :func:`check` a text for spun phrases, :func:`restore` its original wording."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from unspin import knowledge as _knowledge
+from unspin.config import Config
+from unspin.doc import Doc, Finding
+from unspin.stages.candidates import find_candidates
+from unspin.stages.findings import select_findings
+from unspin.stages.scoring import score_candidates
+from unspin.stages.tokenize import tokenize
+
+#: The stages, in order. Each takes ``(doc, knowledge, config)`` and returns the doc.
+PIPELINE = ("tokenize", "candidates", "scoring", "findings")
+
+
+class InputError(ValueError):
+    """The input cannot be checked (binary data, undecodable bytes, too large)."""
+
+
+@dataclass(slots=True)
+class Report:
+    """Result of :func:`check`: a document score and the spun spans found."""
+
+    spin_score: float
+    findings: list[Finding]
+    n_words: int
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "spin_score": round(self.spin_score, 4),
+            "n_words": self.n_words,
+            "findings": [f.to_dict() for f in self.findings],
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass(slots=True, frozen=True)
+class Edit:
+    """One replacement ``text[start:end]`` → ``replacement``; edits can be replayed with :func:`apply_edits`."""
+
+    start: int
+    end: int
+    original: str
+    replacement: str
+    confidence: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "original": self.original, "replacement": self.replacement, "confidence": round(self.confidence, 4)}
+
+
+@dataclass(slots=True)
+class Restored:
+    """Result of :func:`restore`: the restored text and the edits that made it."""
+
+    text: str
+    edits: list[Edit]
+    report: Report
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "edits": [e.to_dict() for e in self.edits], "spin_score": round(self.report.spin_score, 4)}
+
+
+def _as_text(text: str | bytes, config: Config) -> str:
+    if isinstance(text, (bytes, bytearray)):
+        try:
+            text = bytes(text).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"input is not valid UTF-8 (byte {exc.start}); decode it first") from None
+    if not isinstance(text, str):
+        raise InputError(f"expected text, got {type(text).__name__}")
+    if len(text) > config.max_chars:
+        raise InputError(f"input has {len(text):,} characters; the limit is {config.max_chars:,}")
+    sample = text[:100_000]
+    if "\x00" in sample:
+        raise InputError("input looks binary (it contains NUL bytes)")
+    controls = sum(1 for ch in sample if ch < " " and ch not in "\n\r\t\f\v")
+    if sample and controls / len(sample) > 0.05:
+        raise InputError("input looks binary (too many control characters)")
+    return text
+
+
+def _english_warning(doc: Doc, kn: _knowledge.Knowledge) -> str | None:
+    words = [t.lower for t in doc.tokens if t.is_word][:2000]
+    if len(words) < 8:
+        return None
+    known = sum(kn.zipf(w) >= 2.0 for w in words)
+    if known / len(words) < 0.5:
+        return f"text does not look like English ({known} of {len(words)} words known); not checked"
+    return None
+
+
+def check(text: str | bytes, config: Config | None = None, **options: Any) -> Report:
+    """Find spun spans in ``text``; keyword ``options`` override :class:`~unspin.config.Config` fields."""
+    config = (config or Config())._replace(**options) if options else (config or Config())
+    text = _as_text(text, config)
+    doc = tokenize(Doc(text))
+    if not doc.tokens:
+        return Report(0.0, [], 0)
+    kn = _knowledge.get()
+    warning = _english_warning(doc, kn)
+    if warning:
+        return Report(0.0, [], doc.n_words, [warning])
+    find_candidates(doc, kn, config)
+    score_candidates(doc, kn, config)
+    select_findings(doc, config)
+    return Report(doc.spin_score, doc.findings, doc.n_words)
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    """Apply non-overlapping ``edits`` (any order) to ``text``; a caller may pass a subset of them."""
+    out, pos = [], 0
+    for e in sorted(edits, key=lambda e: e.start):
+        if e.start < pos:
+            raise ValueError(f"edit at {e.start} overlaps the previous one")
+        if text[e.start : e.end] != e.original:
+            raise ValueError(f"edit at {e.start} expects {e.original!r}, text has {text[e.start:e.end]!r}")
+        out.append(text[pos : e.start])
+        out.append(e.replacement)
+        pos = e.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def restore(text: str | bytes, config: Config | None = None, **options: Any) -> Restored:
+    """Restore the original wording: apply each finding's best suggestion above the restore threshold."""
+    config = (config or Config())._replace(**options) if options else (config or Config())
+    report = check(text, config)
+    source = _as_text(text, config)
+    edits = [
+        Edit(f.start, f.end, f.text, f.suggestions[0].text, f.confidence)
+        for f in report.findings
+        if f.suggestions and f.confidence >= config.restore_confidence
+    ]
+    return Restored(apply_edits(source, edits), edits, report)

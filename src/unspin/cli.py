@@ -1,0 +1,160 @@
+"""Command line: ``unspin check | restore | scan | build`` — thin layers over the library."""
+from __future__ import annotations
+
+import difflib
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from unspin.api import InputError, Report, check, restore
+from unspin.config import Config
+
+app = typer.Typer(help="Find and undo article spinning.", no_args_is_help=True, add_completion=False)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+FileArg = Annotated[str, typer.Argument(help="A text file, or - for standard input.")]
+MinConf = Annotated[float, typer.Option("--min-confidence", help="Drop findings below this confidence.")]
+
+
+def _read(source: str) -> str:
+    try:
+        data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    except OSError as exc:
+        err.print(f"[red]error:[/red] cannot read {source}: {exc.strerror}")
+        raise typer.Exit(2) from None
+    if b"\x00" in data[:100_000]:
+        err.print(f"[red]error:[/red] {source} looks binary (NUL bytes); give a text file")
+        raise typer.Exit(2)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        err.print(f"[red]error:[/red] {source} is not valid UTF-8 (byte {exc.start}); convert it first, e.g. iconv -f latin1 -t utf-8")
+        raise typer.Exit(2) from None
+
+
+def _config(min_confidence: float) -> Config:
+    return Config(min_confidence=min_confidence, restore_confidence=max(min_confidence, Config().restore_confidence))
+
+
+def _show(text: str, report: Report) -> None:
+    body = Text(text)
+    for f in report.findings:
+        style = "bold red" if f.confidence >= 0.8 else "yellow"
+        body.stylize(f"{style} underline", f.start, f.end)
+    out.print(body)
+    out.print()
+    if not report.findings:
+        out.print(f"[green]No spun phrases found[/green] ({report.n_words} words).")
+    else:
+        table = Table(title=f"{len(report.findings)} spun phrase(s), spin score {report.spin_score:.2f}")
+        table.add_column("at", justify="right")
+        table.add_column("found")
+        table.add_column("original", style="green")
+        table.add_column("conf.", justify="right")
+        table.add_column("why")
+        for f in report.findings:
+            table.add_row(str(f.start), f.text, " / ".join(s.text for s in f.suggestions[:3]), f"{f.confidence:.2f}", "; ".join(f.evidence[:3]))
+        out.print(table)
+    for w in report.warnings:
+        err.print(f"[yellow]warning:[/yellow] {w}")
+
+
+@app.command("check")
+def check_cmd(
+    file: FileArg,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    min_confidence: MinConf = Config().min_confidence,
+) -> None:
+    """Find spun phrases in a text and show them with their likely originals."""
+    text = _read(file)
+    try:
+        report = check(text, _config(min_confidence))
+    except InputError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    if as_json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _show(text, report)
+
+
+@app.command("restore")
+def restore_cmd(
+    file: FileArg,
+    diff: Annotated[bool, typer.Option("--diff", help="Show a word diff instead of the restored text.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the restored text and its edits as JSON.")] = False,
+    min_confidence: MinConf = Config().min_confidence,
+) -> None:
+    """Print the text with its original wording restored."""
+    text = _read(file)
+    try:
+        result = restore(text, _config(min_confidence))
+    except InputError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    if as_json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    elif diff:
+        out.print(word_diff(text, result.text))
+    else:
+        sys.stdout.write(result.text)
+
+
+def word_diff(before: str, after: str) -> Text:
+    """A rich Text marking removed words red and struck through, inserted words green."""
+    a, b = before.split(" "), after.split(" ")
+    shown = Text()
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            shown.append(" ".join(a[i1:i2]) + " ")
+            continue
+        if i2 > i1:
+            shown.append("[-" + " ".join(a[i1:i2]) + "-]", style="red strike")
+            shown.append(" ")
+        if j2 > j1:
+            shown.append("{+" + " ".join(b[j1:j2]) + "+}", style="green")
+            shown.append(" ")
+    return shown
+
+
+@app.command("scan")
+def scan_cmd(
+    src: Annotated[str, typer.Argument(help="JSONL input, one {\"id\", \"text\"} per line, or - for stdin.")],
+    output: Annotated[Optional[str], typer.Option("-o", "--output", help="JSONL output (default: stdout).")] = None,
+    min_confidence: MinConf = Config().min_confidence,
+) -> None:
+    """Scan many documents: one JSON result per input line, in order; bad lines become error records."""
+    from unspin.scan import scan_file
+
+    config = _config(min_confidence)
+    try:
+        fin = sys.stdin if src == "-" else open(src, encoding="utf-8", errors="replace")
+    except OSError as exc:
+        err.print(f"[red]error:[/red] cannot read {src}: {exc.strerror}")
+        raise typer.Exit(2) from None
+    fout = sys.stdout if output in (None, "-") else open(output, "w", encoding="utf-8")
+    with fin, fout:
+        stats = scan_file(fin, fout, config)
+    err.print(f"scanned {stats['documents']} documents ({stats['words']} words): {stats['flagged']} flagged, {stats['errors']} errors")
+
+
+@app.command("build")
+def build_cmd(
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Where to write the knowledge (default: the cache).")] = None,
+) -> None:
+    """Compile the lexical resources into unspin's knowledge file."""
+    from unspin.knowledge.build import build
+
+    manifest = build(output, log=lambda m: err.print(f"[dim]{m}[/dim]"))
+    out.print(f"knowledge format {manifest['format']}, sha256 {manifest['sha256'][:16]}…, {manifest['bytes'] / 1e6:.0f} MB")
+
+
+if __name__ == "__main__":
+    app()

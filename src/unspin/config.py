@@ -1,0 +1,19 @@
+"""Options of a check, as one immutable object (like ftfy's ``TextFixerConfig``)."""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Config(NamedTuple):
+    """Settings that shape a check; pass overrides as keyword arguments to :func:`unspin.check`."""
+
+    #: Findings below this confidence are dropped.
+    min_confidence: float = 0.5
+    #: :func:`unspin.restore` applies a finding's best suggestion from this confidence up.
+    restore_confidence: float = 0.5
+    #: How many suggestions a finding carries.
+    top_k: int = 5
+    #: Words at least this frequent (Zipf scale) are function words a spinner leaves alone.
+    function_word_zipf: float = 6.0
+    #: Texts longer than this many characters are refused (split them first).
+    max_chars: int = 20_000_000

@@ -1,0 +1,127 @@
+"""What unspin knows about English, behind one small interface.
+
+:class:`Knowledge` answers the questions the pipeline asks — *which originals could a spinner
+have replaced by this word?*, *is this phrase an established expression?*, *how frequent is this
+word?*, *how likely is this word sequence?* — from the compiled artefact (see
+:mod:`unspin.knowledge.build`) plus the PocketSphinx trigram model. It is loaded once, lazily,
+by :func:`get`.
+"""
+from __future__ import annotations
+
+import sys
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+from unspin.knowledge import artefact
+from unspin.knowledge.build import (
+    EDGE_MOBY,
+    EDGE_MYTHES,
+    EDGE_WORDNET,
+    PHRASE_BIGRAM,
+    PHRASE_THESAURUS,
+    PHRASE_TITLE,
+    PHRASE_WORDNET,
+    REVERSE_SHIFT,
+)
+from unspin.knowledge.lm import TrigramModel
+
+__all__ = ["Knowledge", "Link", "get", "EDGE_NAMES", "PHRASE_NAMES"]
+
+EDGE_NAMES = {EDGE_MOBY: "Moby", EDGE_MYTHES: "MyThes", EDGE_WORDNET: "WordNet"}
+PHRASE_NAMES = {PHRASE_WORDNET: "WordNet", PHRASE_THESAURUS: "thesaurus entry", PHRASE_TITLE: "Wikipedia title", PHRASE_BIGRAM: "Google bigram list"}
+
+
+class Link(NamedTuple):
+    """A thesaurus edge: ``original`` could have been replaced by the observed word."""
+
+    original: str
+    forward: int  # source bits where the original's entry lists the observed word
+    reverse: int  # source bits where the observed word's entry lists the original
+
+    @property
+    def strength(self) -> float:
+        """How sure the lexicons are of this edge, 0..1 (forward links count double)."""
+        f = bin(self.forward).count("1")
+        r = bin(self.reverse).count("1")
+        return min(1.0, (2 * f + r) / 6)
+
+    def sources(self) -> list[str]:
+        """Names of the resources that hold the edge."""
+        bits = self.forward | self.reverse
+        return [name for bit, name in EDGE_NAMES.items() if bits & bit]
+
+
+class Knowledge:
+    """Compiled lexical knowledge with cached look-ups. Build with :func:`get` or from a payload."""
+
+    def __init__(self, payload: dict, manifest: dict) -> None:
+        self.manifest = manifest
+        self._originals: dict[str, str] = payload["originals"]
+        self._phrases: dict[str, int] = payload["phrases"]
+        self._following: dict[str, str] = payload["following"]
+        self._bigrams: dict[str, int] = payload["bigrams"]
+        self._zipf: dict[str, float] = payload["zipf"]
+        self.lm = TrigramModel()
+        self.links = lru_cache(maxsize=200_000)(self._links)
+        self.continuations = lru_cache(maxsize=50_000)(self._continuations)
+
+    def _links(self, observed: str) -> tuple[Link, ...]:
+        """Originals a spinner could have replaced by ``observed`` (a lower-case word or phrase)."""
+        row = self._originals.get(observed)
+        if not row:
+            return ()
+        out = []
+        mask = (1 << REVERSE_SHIFT) - 1
+        for item in row.split("|"):
+            original, _, bits = item.partition("\t")
+            b = int(bits)
+            out.append(Link(original, b & mask, b >> REVERSE_SHIFT))
+        return tuple(out)
+
+    def _continuations(self, prefix: str) -> frozenset[str]:
+        """Words that follow ``prefix`` (one or more words) in some established phrase."""
+        row = self._following.get(prefix)
+        return frozenset(row.split("|")) if row else frozenset()
+
+    def phrase_bits(self, phrase: str) -> int:
+        """Source bits attesting ``phrase`` as an established expression (0 if unknown)."""
+        return self._phrases.get(phrase, 0)
+
+    def bigram_count(self, phrase: str) -> int:
+        """Google-derived count of a two-word phrase (0 if not among the 242k most frequent)."""
+        return self._bigrams.get(phrase, 0)
+
+    def zipf(self, word: str) -> float:
+        """Word frequency on the Zipf scale (0 for unknown words; 7 is *the*)."""
+        return self._zipf.get(word, 0.0)
+
+
+_LOCK = threading.Lock()
+_KNOWLEDGE: Knowledge | None = None
+
+
+def get(path: Path | None = None, build_if_missing: bool = True) -> Knowledge:
+    """The process-wide :class:`Knowledge`, loaded on first use (and built if it is missing)."""
+    global _KNOWLEDGE
+    if _KNOWLEDGE is not None and path is None:
+        return _KNOWLEDGE
+    with _LOCK:
+        if _KNOWLEDGE is not None and path is None:
+            return _KNOWLEDGE
+        target = path or artefact.default_path()
+        try:
+            payload, manifest = artefact.read(target)
+        except artefact.ArtefactError as exc:
+            if not build_if_missing:
+                raise
+            from unspin.knowledge.build import build
+
+            print(f"unspin: {exc}; compiling knowledge now (about a minute, once)", file=sys.stderr)
+            build(target, log=lambda m: print(f"unspin build: {m}", file=sys.stderr))
+            payload, manifest = artefact.read(target)
+        knowledge = Knowledge(payload, manifest)
+        if path is None:
+            _KNOWLEDGE = knowledge
+        return knowledge

@@ -1,0 +1,68 @@
+"""Inflection and letter case: find base forms, and give an original the form of the word it replaced.
+
+Built on lemminflect (MIT). *woodlands* → lemma *woodland*, tag NNS; the original *forest* then
+becomes *forests*. Case follows the observed word: *Chilly Battle* → *Cold War*.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from lemminflect import getAllInflections, getAllLemmas, getInflection
+
+
+@lru_cache(maxsize=200_000)
+def lemmas(word: str) -> tuple[str, ...]:
+    """The word itself (lower-case) followed by its base forms under any part of speech."""
+    word = word.lower()
+    out = [word]
+    for forms in getAllLemmas(word).values():
+        for lemma in forms:
+            if lemma not in out:
+                out.append(lemma)
+    if word.endswith("'s") and word[:-2] not in out:
+        out.append(word[:-2])
+    return tuple(out)
+
+
+@lru_cache(maxsize=200_000)
+def inflection_tag(word: str) -> tuple[str, str] | None:
+    """``(lemma, Penn tag)`` of an inflected word (*woodlands* → (*woodland*, NNS)); None for base forms."""
+    word = word.lower()
+    for lemma in lemmas(word)[1:]:
+        for tag, forms in getAllInflections(lemma).items():
+            if word in forms and tag not in ("VB", "VBP", "NN", "JJ", "RB"):
+                return lemma, tag
+    return None
+
+
+@lru_cache(maxsize=200_000)
+def inflect_like(original: str, observed: str) -> str:
+    """Give the one-word ``original`` the inflection ``observed`` has (*forest*, *woodlands* → *forests*)."""
+    found = inflection_tag(observed)
+    if not found:
+        return original
+    _, tag = found
+    forms = getInflection(original, tag)
+    if forms:
+        return forms[0]
+    if tag == "NNS" and not original.endswith("s"):
+        return original + "s"
+    return original
+
+
+def match_case(original: str, observed: str) -> str:
+    """Write ``original`` in the letter case of ``observed`` (UPPER, Title or lower)."""
+    if observed.isupper() and len(observed) > 1:
+        return original.upper()
+    if observed[:1].isupper():
+        return original[:1].upper() + original[1:]
+    return original
+
+
+def possessive(observed: str) -> str:
+    """The possessive ending of ``observed`` (``'s`` or ``’s``), or ''."""
+    low = observed.lower()
+    for end in ("'s", "\u2019s"):
+        if low.endswith(end) and len(low) > 2:
+            return observed[-2:]
+    return ""

@@ -1,0 +1,96 @@
+"""Stage 4: turn scored candidates into non-overlapping findings with rendered suggestions.
+
+Candidates are grouped by span; spans are taken greedily, most confident first, skipping any
+that overlap one already taken. Each finding's suggestions are its span's originals, best
+first, written in the observed words' case and inflection.
+"""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+from unspin import morph
+from unspin.config import Config
+from unspin.doc import Candidate, Doc, Finding, Suggestion
+
+
+def render(doc: Doc, cand: Candidate) -> str:
+    """The original wording of ``cand`` as it would read in place of the observed span."""
+    toks = doc.tokens
+    words = [t for t in toks[cand.first : cand.last + 1] if t.is_word]
+    original = list(cand.original)
+    if len(original) == len(words):
+        out = []
+        pieces = []
+        for k, (tok, orig) in enumerate(zip(words, original)):
+            obs = tok.lower
+            if orig in morph.lemmas(obs):
+                text = tok.text
+            else:
+                suffix = morph.possessive(tok.text)
+                base = obs[: -len(suffix)] if suffix else obs
+                text = morph.match_case(morph.inflect_like(orig, base), tok.text) + suffix
+            out.append(text)
+            if k + 1 < len(words):
+                pieces.append(doc.text[tok.end : words[k + 1].start])
+        result = out[0]
+        for sep, word in zip(pieces, out[1:]):
+            result += sep + word
+        return result
+    # different length: inflect the head (last word), case from the first observed word
+    original[-1] = morph.inflect_like(original[-1], words[-1].lower)
+    if all(w.text[:1].isupper() for w in words) and len(words) > 1:
+        original = [morph.match_case(o, "X") for o in original]
+    else:
+        original[0] = morph.match_case(original[0], words[0].text)
+    return " ".join(original)
+
+
+def select_findings(doc: Doc, config: Config) -> Doc:
+    """Fill ``doc.findings`` (sorted by offset) and ``doc.spin_score``."""
+    by_span: dict[tuple[int, int], list[Candidate]] = defaultdict(list)
+    for cand in doc.candidates:
+        by_span[(cand.first, cand.last)].append(cand)
+    ranked = []
+    for span, cands in by_span.items():
+        cands.sort(key=lambda c: -c.score)
+        ranked.append((cands[0].score, span, cands))
+    ranked.sort(key=lambda r: (-r[0], r[1]))
+    taken: list[tuple[int, int]] = []
+    findings = []
+    for score, (first, last), cands in ranked:
+        if score < config.min_confidence:
+            break
+        if any(first <= b and last >= a for a, b in taken):
+            continue
+        taken.append((first, last))
+        suggestions: list[Suggestion] = []
+        seen = set()
+        for cand in cands:
+            text = render(doc, cand)
+            if text.lower() in seen:
+                continue
+            seen.add(text.lower())
+            suggestions.append(Suggestion(text, cand.score))
+            if len(suggestions) >= config.top_k:
+                break
+        start, end = doc.tokens[first].start, doc.tokens[last].end
+        best = cands[0]
+        findings.append(Finding(start, end, doc.text[start:end], score, best.kind, suggestions, list(best.evidence)))
+    findings.sort(key=lambda f: f.start)
+    doc.findings = findings
+    doc.spin_score = document_score(doc)
+    return doc
+
+
+def document_score(doc: Doc) -> float:
+    """Probability-like score that the document was spun, from its findings and its length.
+
+    Expected findings grow with length; the score rises with the sum of confidences per 100
+    words, with a floor of 100 words so that one finding in a short text does not decide.
+    """
+    if not doc.findings:
+        return 0.0
+    mass = sum(f.confidence for f in doc.findings)
+    per100 = 100.0 * mass / max(doc.n_words, 100)
+    return 1.0 - math.exp(-per100 / 1.5)
