@@ -8,6 +8,7 @@ by :func:`get`.
 """
 from __future__ import annotations
 
+import math
 import sys
 import threading
 from functools import lru_cache
@@ -66,6 +67,9 @@ class Knowledge:
         self.lm = TrigramModel()
         self.links = lru_cache(maxsize=200_000)(self._links)
         self.continuations = lru_cache(maxsize=50_000)(self._continuations)
+        self.neighbours = lru_cache(maxsize=50_000)(self._neighbours)
+        self._channel = lru_cache(maxsize=200_000)(self._channel_uncached)
+        self.entry_size = lru_cache(maxsize=200_000)(self.entry_size)  # type: ignore[method-assign]
 
     def _links(self, observed: str) -> tuple[Link, ...]:
         """Originals a spinner could have replaced by ``observed`` (a lower-case word or phrase)."""
@@ -84,6 +88,45 @@ class Knowledge:
         """Words that follow ``prefix`` (one or more words) in some established phrase."""
         row = self._following.get(prefix)
         return frozenset(row.split("|")) if row else frozenset()
+
+    def _neighbours(self, word: str) -> frozenset[str]:
+        return frozenset(link.original for link in self.links(word))
+
+    def similarity(self, a: str, b: str) -> float:
+        """How much the thesaurus neighbourhoods of ``a`` and ``b`` overlap (overlap coefficient, 0..1).
+
+        Moby lists loose associates beside true synonyms; two true synonyms share many
+        neighbours (*woodland*/*forest* 0.61) where a loose pair shares few (*woodland*/*ground* 0.29).
+        """
+        na, nb = self.neighbours(a), self.neighbours(b)
+        if not na or not nb:
+            return 0.0
+        return len(na & nb) / min(len(na), len(nb))
+
+    def entry_size(self, word: str, source: int) -> int:
+        """How many words the thesaurus entry of ``word`` in resource ``source`` lists."""
+        return sum(1 for link in self.links(word) if link.reverse & source)
+
+    def channel(self, observed: str, original: str) -> float:
+        """log10 P(a spinner writes ``observed`` | it replaces ``original``), over the three thesauri.
+
+        A spinner picks one word from the original's thesaurus entry, so each resource that
+        lists the pair contributes 1 / (size of the entry); the resources are mixed with equal
+        weight, and a pair listed only the other way round counts a tenth.
+        """
+        return self._channel(observed, original)
+
+    def _channel_uncached(self, observed: str, original: str) -> float:
+        link = next((l for l in self.links(observed) if l.original == original), None)
+        if link is None:
+            return -6.0
+        p = 0.0
+        for source in EDGE_NAMES:
+            if link.forward & source:
+                p += 1.0 / max(1, self.entry_size(original, source))
+            elif link.reverse & source:
+                p += 0.1 / max(1, self.entry_size(observed, source))
+        return math.log10(max(p / len(EDGE_NAMES), 1e-6))
 
     def phrase_bits(self, phrase: str) -> int:
         """Source bits attesting ``phrase`` as an established expression (0 if unknown)."""

@@ -15,6 +15,8 @@ LICENCE = "CMU PocketSphinx en-us trigram model (BSD-style), pocketsphinx 5.1.1"
 #: log10 probability charged to a word the model does not know.
 OOV_LOGPROB = -7.0
 _TO_LOG10 = math.log10(1.0001)  # sphinx's logmath base
+#: Rare words used to probe back-off weights (a bigram ending in one of them is almost never stored).
+_SENTINELS = ("quasar", "xylophone", "kumquat")
 
 
 def model_path() -> Path:
@@ -29,6 +31,7 @@ class TrigramModel:
         self._path = path or model_path()
         self._lm = None
         self.logprob = lru_cache(maxsize=500_000)(self._logprob)
+        self._backoff = lru_cache(maxsize=100_000)(self.backoff)
 
     def _model(self):
         if self._lm is None:
@@ -56,6 +59,19 @@ class TrigramModel:
         for i in range(start, len(seq)):
             total += self.logprob(seq[i], seq[i - 1] if i >= 1 else "", seq[i - 2] if i >= 2 else "")
         return total
+
+    def backoff(self, word: str) -> int:
+        """Raw back-off weight of ``word`` as a history (found by probing words that never follow it)."""
+        lm = self._model()
+        votes = [lm.prob([s, word]) - lm.prob([s]) for s in _SENTINELS]
+        return max(set(votes), key=votes.count)
+
+    def bigram_seen(self, prev: str, word: str) -> bool:
+        """True when the model holds the bigram ``prev word`` itself rather than backing off."""
+        if not (self.known(prev) and self.known(word)):
+            return False
+        lm = self._model()
+        return abs(lm.prob([word, prev]) - (self._backoff(prev) + lm.prob([word]))) > 2
 
     def known(self, word: str) -> bool:
         """True when the word is in the model's vocabulary."""

@@ -91,17 +91,28 @@ def _phrase_matches(options: list[WordOptions], knowledge: Knowledge, function_z
     return out
 
 
-def _phrase_candidate(first: int, last: int, observed: tuple[str, ...], original: tuple[str, ...], options: list[WordOptions]) -> Candidate:
+def _phrase_candidate(
+    first: int, last: int, observed: tuple[str, ...], original: tuple[str, ...], options: list[WordOptions], knowledge: Knowledge
+) -> Candidate:
     cand = Candidate(first, last, original, "phrase")
-    strengths = []
+    strengths, sims, channel = [], [], []
     for obs, orig, opt in zip(observed, original, options):
         if orig in opt.keep:
             continue
         link = opt.links[orig]
         strengths.append(link.strength)
+        sims.append(max(knowledge.similarity(form, orig) for form in opt.keep))
+        channel.append(max(knowledge.channel(form, orig) for form in opt.keep))
         cand.evidence.append(f"'{obs}' can stand for '{orig}' ({', '.join(link.sources())})")
-    cand.features["link"] = min(strengths)
-    cand.features["changed"] = len(strengths)
+    f = cand.features
+    f["link_min"] = min(strengths)
+    f["link_mean"] = sum(strengths) / len(strengths)
+    f["sim_min"] = min(sims)
+    f["sim_mean"] = sum(sims) / len(sims)
+    f["changed"] = len(strengths)
+    f["unchanged"] = len(observed) - len(strengths)
+    f["channel"] = sum(channel)
+    f["channel_min"] = min(channel)
     return cand
 
 
@@ -128,18 +139,21 @@ def find_candidates(doc: Doc, knowledge: Knowledge, config: Config) -> Doc:
                 if _established(observed, knowledge):
                     continue
                 for original in _phrase_matches(span_opts, knowledge, config.function_word_zipf):
-                    doc.candidates.append(_phrase_candidate(run[a], run[b - 1], observed, original, span_opts))
+                    doc.candidates.append(_phrase_candidate(run[a], run[b - 1], observed, original, span_opts, knowledge))
             for n in range(2, MAX_PHRASE_ENTRY + 1):
                 b = a + n
                 if b > len(run):
                     break
                 observed_text = " ".join(words[a:b])
+                if knowledge.phrase_bits(observed_text) & ~PHRASE_THESAURUS:
+                    continue  # the phrase is established in its own right
                 for link in knowledge.links(observed_text):
-                    if len(link.original.split()) >= n:
+                    if len(link.original.split()) >= n or link.original.replace("-", " ") == observed_text.replace("-", " "):
                         continue
                     cand = Candidate(run[a], run[b - 1], tuple(link.original.split()), "phrase-entry")
-                    cand.features["link"] = link.strength
-                    cand.features["changed"] = n
+                    sim = knowledge.similarity(observed_text, link.original)
+                    chan = knowledge.channel(observed_text, link.original)
+                    cand.features.update(link_min=link.strength, link_mean=link.strength, sim_min=sim, sim_mean=sim, changed=n, unchanged=0, channel=chan, channel_min=chan)
                     cand.evidence.append(f"'{observed_text}' is a thesaurus synonym of '{link.original}' ({', '.join(link.sources())})")
                     doc.candidates.append(cand)
     return doc

@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Fit the candidate-scoring weights (``src/unspin/data/weights.json``) by logistic regression.
+
+Positives: candidates that restore a real tortured phrase of the PPS **dev** split, embedded in
+the same neutral templates the PPS scorer uses. Negatives: every other candidate in those
+documents, in the control documents (holding the original phrase) and in the clean **dev**
+documents. Only weights are learned — no pair enters the knowledge. Test splits are never read.
+
+Usage: python eval/fit_weights.py [--limit N] [--l2 1.0] [--dry-run]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+sys.path.insert(0, str(SHARED / "eval"))
+
+from unspin import knowledge as knowledge_mod  # noqa: E402
+from unspin.config import Config  # noqa: E402
+from unspin.doc import Doc  # noqa: E402
+from unspin.stages.candidates import find_candidates  # noqa: E402
+from unspin.stages.findings import render  # noqa: E402
+from unspin.stages.scoring import FEATURES, features  # noqa: E402
+from unspin.stages.tokenize import tokenize  # noqa: E402
+
+
+def norm(s: str) -> str:
+    return re.sub(r"\s+", " ", s.strip().lower())
+
+
+def examples(limit: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Feature matrix, labels and a description of each candidate."""
+    import pps_eval  # the shared scorer's own document builder, so templates match
+
+    kn, cfg = knowledge_mod.get(), Config()
+    with open(SHARED / "data" / "pps" / "pairs.tsv", encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh, delimiter="\t") if r["split"] == "dev"]
+    if limit:
+        rows = rows[:limit]
+    docs, meta = pps_eval.build_docs([(r["tortured"], r["original"]) for r in rows])
+    items = [(d["text"], meta[d["id"]]) for d in docs]
+    for path in sorted((SHARED / "data" / "clean").glob("*.jsonl")):
+        for line in path.open(encoding="utf-8"):
+            d = json.loads(line)
+            if d["split"] == "dev":
+                items.append((d["text"], None))
+    X, y, desc = [], [], []
+    for doc_no, (text, m) in enumerate(items):
+        doc = find_candidates(tokenize(Doc(text)), kn, cfg)
+        for cand in doc.candidates:
+            f = features(doc, cand, kn)
+            label = 0
+            if m is not None and m[0] == "spun":
+                _, s, e, _tortured, original, _ = m
+                cs, ce = doc.tokens[cand.first].start, doc.tokens[cand.last].end
+                if cs < e and ce > s:
+                    ws, we = min(s, cs), max(e, ce)
+                    got = text[ws:cs] + render(doc, cand) + text[ce:we]
+                    label = 2 if norm(got) == norm(text[ws:s] + original + text[e:we]) else 1
+            X.append([f.get(n, 0.0) for n in FEATURES])
+            y.append(label)
+            desc.append((doc_no, cand.first, cand.last, f"{doc.span_text(cand.first, cand.last)} -> {' '.join(cand.original)}"))
+    return np.array(X, dtype=float), np.array(y, dtype=float), desc
+
+
+def fit(X: np.ndarray, y: np.ndarray, l2: float, iters: int = 50) -> np.ndarray:
+    """L2-regularised logistic regression by Newton's method; returns [bias, w...]."""
+    A = np.hstack([np.ones((len(X), 1)), X])
+    w = np.zeros(A.shape[1])
+    reg = np.full(A.shape[1], l2)
+    reg[0] = 0.0
+    for _ in range(iters):
+        p = 1 / (1 + np.exp(-np.clip(A @ w, -30, 30)))
+        g = A.T @ (p - y) + reg * w
+        H = (A * (p * (1 - p))[:, None]).T @ A + np.diag(reg) + 1e-9 * np.eye(A.shape[1])
+        step = np.linalg.solve(H, g)
+        w -= step
+        if np.abs(step).max() < 1e-6:
+            break
+    return w
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--limit", type=int, default=0, help="use only the first N dev pairs")
+    ap.add_argument("--l2", type=float, default=1.0)
+    ap.add_argument("--dry-run", action="store_true", help="print the weights, do not write them")
+    a = ap.parse_args()
+    if not (SHARED / "data" / "pps" / "pairs.tsv").exists():
+        print(f"skipped: {SHARED / 'data'} not found")
+        return 0
+    t0 = time.perf_counter()
+    X, y, _ = examples(a.limit)
+    w = fit(X, y, a.l2)
+    p = 1 / (1 + np.exp(-(w[0] + X @ w[1:])))
+    print(f"{len(y)} candidates, {int(y.sum())} positive, {time.perf_counter() - t0:.0f} s")
+    for thr in (0.3, 0.5, 0.7, 0.9):
+        sel = p >= thr
+        prec = y[sel].mean() if sel.any() else float("nan")
+        print(f"  p>={thr}: {int(sel.sum())} kept, precision {prec:.3f}, positives kept {int(y[sel].sum())}/{int(y.sum())}")
+    weights = {"bias": round(float(w[0]), 4), **{n: round(float(v), 4) for n, v in zip(FEATURES, w[1:])}}
+    print(json.dumps(weights, indent=1))
+    if not a.dry_run:
+        out = ROOT / "src" / "unspin" / "data" / "weights.json"
+        out.write_text(json.dumps({
+            "fitted_by": "eval/fit_weights.py (logistic regression, L2=%g) on PPS dev templates + clean dev text" % a.l2,
+            "candidates": len(y), "positives": int(y.sum()), "weights": weights}, indent=1) + "\n")
+        print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
