@@ -35,6 +35,10 @@ def inflection_tag(word: str) -> tuple[str, str] | None:
     return None
 
 
+#: Inflection tags re-applied to an original, and the part of speech each needs.
+_TAG_POS = {"NNS": "NOUN", "VBD": "VERB", "VBN": "VERB", "VBG": "VERB", "VBZ": "VERB"}
+
+
 @lru_cache(maxsize=200_000)
 def inflect_like(original: str, observed: str) -> str:
     """Give the one-word ``original`` the inflection ``observed`` has (*forest*, *woodlands* → *forests*)."""
@@ -42,12 +46,14 @@ def inflect_like(original: str, observed: str) -> str:
     if not found:
         return original
     _, tag = found
-    forms = getInflection(original, tag)
-    if forms:
-        return forms[0]
-    if tag == "NNS" and not original.endswith("s"):
-        return original + "s"
-    return original
+    if tag not in _TAG_POS:
+        return original  # comparatives and the like: lemminflect would invent *majorer*
+    analyses = getAllLemmas(original, upos=_TAG_POS[tag])
+    if not analyses:
+        return original  # not a word of that part of speech: no *managementing*
+    base = analyses[_TAG_POS[tag]][0]  # an already inflected original (*obligated*) goes back to its base
+    forms = getInflection(base, tag)
+    return forms[0] if forms else original
 
 
 def match_case(original: str, observed: str) -> str:

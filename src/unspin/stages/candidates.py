@@ -127,12 +127,19 @@ def find_candidates(doc: Doc, knowledge: Knowledge, config: Config) -> Doc:
             if w not in cache:
                 cache[w] = word_options(w, knowledge, config)
             opts.append(cache[w])
+        hyphen_after = [doc.text[toks[i].end : toks[i].end + 1] == "-" for i in run]
         for a in range(len(run)):
+            if a and hyphen_after[a - 1]:
+                continue  # a window never starts inside a hyphenated compound (*state-of-the-art*)
             for n in range(2, MAX_SPAN + 1):
                 b = a + n
                 if b > len(run):
                     break
+                if hyphen_after[b - 1]:
+                    continue  # nor ends inside one
                 span_opts = opts[a:b]
+                if n > 2 and not (span_opts[0].changeable and span_opts[-1].changeable):
+                    continue  # longer spans are bounded by content words: *the X Y* is found as *X Y*
                 if not any(o.changeable and o.links for o in span_opts):
                     continue
                 observed = tuple(words[a:b])
