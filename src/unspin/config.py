@@ -8,9 +8,9 @@ class Config(NamedTuple):
     """Settings that shape a check; pass overrides as keyword arguments to :func:`unspin.check`."""
 
     #: Findings below this confidence are dropped.
-    min_confidence: float = 0.5
+    min_confidence: float = 0.7
     #: :func:`unspin.restore` applies a finding's best suggestion from this confidence up.
-    restore_confidence: float = 0.5
+    restore_confidence: float = 0.7
     #: How many suggestions a finding carries.
     top_k: int = 5
     #: Words at least this frequent (Zipf scale) are function words a spinner leaves alone.
