@@ -37,8 +37,8 @@ def norm(s: str) -> str:
     return re.sub(r"\s+", " ", s.strip().lower())
 
 
-def examples(limit: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Feature matrix, labels and a description of each candidate."""
+def examples(limit: int) -> tuple[np.ndarray, np.ndarray, list]:
+    """Feature matrix, labels (0 wrong, 1 right span but wrong original, 2 exact) and each candidate's doc."""
     import pps_eval  # the shared scorer's own document builder, so templates match
 
     kn, cfg = knowledge_mod.get(), Config()
@@ -68,7 +68,8 @@ def examples(limit: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
                     label = 2 if norm(got) == norm(text[ws:s] + original + text[e:we]) else 1
             X.append([f.get(n, 0.0) for n in FEATURES])
             y.append(label)
-            desc.append((doc_no, cand.first, cand.last, f"{doc.span_text(cand.first, cand.last)} -> {' '.join(cand.original)}"))
+            cand.features["label"] = label
+            desc.append((doc_no, doc, cand))
     return np.array(X, dtype=float), np.array(y, dtype=float), desc
 
 
@@ -88,6 +89,36 @@ def fit(X: np.ndarray, y: np.ndarray, l2: float, positive_weight: float = 1.0, i
         if np.abs(step).max() < 1e-6:
             break
     return w
+
+
+def fit_rerank(p: np.ndarray, desc: list, a: argparse.Namespace) -> dict[str, float] | None:
+    """Second stage: read the suspicious spans with the neural model, fit [bias, cheap logit, neural]."""
+    from unspin.knowledge import neural
+    from unspin.stages.rerank import _logit, add_neural
+
+    if not neural.available():
+        print("neural model not installed: no rerank weights")
+        return None
+    cfg = Config()
+    docs = {}
+    for (doc_no, doc, cand), score in zip(desc, p):
+        cand.score = float(score)
+        docs[doc_no] = doc
+    t0 = time.perf_counter()
+    rows, labels = [], []
+    for doc in docs.values():
+        for top, _rest in add_neural(doc, cfg):
+            for cand in top:
+                rows.append([_logit(cand.score), max(-15.0, min(15.0, cand.features["neural"]))])
+                labels.append(float(cand.features["label"] == 2))
+    X2, y2 = np.array(rows), np.array(labels)
+    w = fit(X2, y2, a.l2, a.positive_weight)
+    p2 = 1 / (1 + np.exp(-(w[0] + X2 @ w[1:])))
+    print(f"rerank: {len(y2)} candidates read, {int(y2.sum())} positive, {time.perf_counter() - t0:.0f} s")
+    for thr in (0.5, 0.7, 0.9):
+        sel = p2 >= thr
+        print(f"  p>={thr}: {int(sel.sum())} kept, precision {y2[sel].mean() if sel.any() else float('nan'):.3f}, positives kept {int(y2[sel].sum())}")
+    return {"bias": round(float(w[0]), 4), "cheap": round(float(w[1]), 4), "neural": round(float(w[2]), 4)}
 
 
 def main() -> int:
@@ -112,6 +143,9 @@ def main() -> int:
         print(f"  p>={thr}: {int(sel.sum())} kept, precision {prec:.3f}, positives kept {int(y[sel].sum())}/{int(y.sum())}")
     weights = {"bias": round(float(w[0]), 4), **{n: round(float(v), 4) for n, v in zip(FEATURES, w[1:])}}
     print(json.dumps(weights, indent=1))
+    rerank_w = fit_rerank(p, desc, a)
+    if rerank_w:
+        weights["rerank"] = rerank_w
     if not a.dry_run:
         out = ROOT / "src" / "unspin" / "data" / "weights.json"
         out.write_text(json.dumps({

@@ -9,11 +9,12 @@ from unspin.config import Config
 from unspin.doc import Doc, Finding
 from unspin.stages.candidates import find_candidates
 from unspin.stages.findings import select_findings
+from unspin.stages.rerank import rerank
 from unspin.stages.scoring import score_candidates
 from unspin.stages.tokenize import tokenize
 
 #: The stages, in order. Each takes ``(doc, knowledge, config)`` and returns the doc.
-PIPELINE = ("tokenize", "candidates", "scoring", "findings")
+PIPELINE = ("tokenize", "candidates", "scoring", "rerank", "findings")
 
 
 class InputError(ValueError):
@@ -106,6 +107,7 @@ def check(text: str | bytes, config: Config | None = None, **options: Any) -> Re
         return Report(0.0, [], doc.n_words, [warning])
     find_candidates(doc, kn, config)
     score_candidates(doc, kn, config)
+    rerank(doc, kn, config)
     select_findings(doc, config)
     return Report(doc.spin_score, doc.findings, doc.n_words)
 

@@ -15,5 +15,9 @@ class Config(NamedTuple):
     top_k: int = 5
     #: Words at least this frequent (Zipf scale) are function words a spinner leaves alone.
     function_word_zipf: float = 6.0
+    #: Spans whose best cheap score reaches this are read by the neural language model.
+    rerank_floor: float = 0.05
+    #: How many originals per span the neural model reads.
+    rerank_top: int = 4
     #: Texts longer than this many characters are refused (split them first).
     max_chars: int = 20_000_000

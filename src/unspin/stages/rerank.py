@@ -1,0 +1,95 @@
+"""Stage 3b: let a small neural language model read the suspicious spans in their sentence.
+
+For each span whose best candidate passed the cheap scorer's floor, the few best originals and
+the observed wording are each scored as the continuation of the same sentence prefix (one
+SmolLM2 pass over the prefix, reused). ``neural`` = log P(original) − log P(observed), in nats;
+the final score combines it with the cheap score (weights in ``data/weights.json``).
+Skipped, leaving the cheap scores, when the model is not installed.
+"""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+from unspin.config import Config
+from unspin.doc import Candidate, Doc
+from unspin.knowledge import Knowledge, neural
+from unspin.stages.findings import render
+from unspin.stages.scoring import weights
+
+#: Characters of left context given to the model, and words of right context.
+LEFT_CHARS = 300
+RIGHT_WORDS = 4
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def _context(doc: Doc, cand: Candidate) -> tuple[str, str, str]:
+    """(prefix without trailing space, the space before the span, suffix after it)."""
+    start, end = doc.tokens[cand.first].start, doc.tokens[cand.last].end
+    left = doc.text[max(0, start - LEFT_CHARS) : start]
+    cut = max(left.rfind("\n\n"), -1)
+    left = left[cut + 1 :] if cut >= 0 else left
+    prefix = left.rstrip()
+    gap = " " if prefix and left != prefix else ""
+    right_tokens = [t for t in doc.tokens[cand.last + 1 :] if t.start < end + 80][: RIGHT_WORDS * 2]
+    words, stop = 0, end
+    for tok in right_tokens:
+        stop = tok.end
+        words += tok.is_word
+        if words >= RIGHT_WORDS or tok.text in ".!?;":
+            break
+    return prefix, gap, doc.text[end:stop]
+
+
+def add_neural(doc: Doc, config: Config) -> list[tuple[Candidate, list[Candidate]]]:
+    """Set ``features["neural"]`` on the top candidates of each suspicious span.
+
+    Returns ``(top candidates, the rest)`` for every span that was read, best first by cheap score.
+    """
+    lm = neural.get()
+    if lm is None or not doc.candidates:
+        return []
+    by_span: dict[tuple[int, int], list[Candidate]] = defaultdict(list)
+    for cand in doc.candidates:
+        by_span[(cand.first, cand.last)].append(cand)
+    read = []
+    for (first, last), cands in by_span.items():
+        cands.sort(key=lambda c: -c.score)
+        if cands[0].score < config.rerank_floor:
+            continue
+        top = cands[: config.rerank_top]
+        prefix, gap, suffix = _context(doc, top[0])
+        observed = doc.text[doc.tokens[first].start : doc.tokens[last].end]
+        texts = [gap + observed + suffix] + [gap + render(doc, c) + suffix for c in top]
+        scores = lm.continuations(prefix, texts)
+        for cand, lp in zip(top, scores[1:]):
+            cand.features["neural"] = lp - scores[0]
+        read.append((top, cands[config.rerank_top :]))
+    return read
+
+
+def rescore(cand: Candidate, w: dict[str, float]) -> float:
+    """Final score of a candidate the model has read."""
+    delta = max(-15.0, min(15.0, cand.features["neural"]))
+    z = w["bias"] + w["cheap"] * _logit(cand.score) + w["neural"] * delta
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def rerank(doc: Doc, knowledge: Knowledge, config: Config) -> Doc:
+    """Rescore the top candidates of suspicious spans with the neural language model."""
+    w = weights().get("rerank")
+    if not w:
+        return doc
+    for top, rest in add_neural(doc, config):
+        for cand in top:
+            delta = cand.features["neural"]
+            cand.score = rescore(cand, w)
+            cand.evidence.append(f"SmolLM2 finds the original {delta:+.1f} nats more likely in its sentence")
+        floor = min(c.score for c in top)
+        for cand in rest:
+            cand.score = min(cand.score, floor)
+    return doc
