@@ -1,11 +1,11 @@
 """unspin — find and undo article spinning.
 
 >>> import unspin
->>> report = unspin.check("We trained an irregular woodland on the crude information.")
->>> [f.suggestions[0].text for f in report.findings]
-['random forest', 'raw data']
->>> unspin.restore("We trained an irregular woodland.").text
-'We trained an random forest.'
+>>> report = unspin.check("The model was fitted on crude information.")
+>>> [(f.text, f.suggestions[0].text) for f in report.findings]
+[('crude information', 'raw data')]
+>>> unspin.restore("The model was fitted on crude information.").text
+'The model was fitted on raw data.'
 """
 from unspin.api import Edit, InputError, Report, Restored, apply_edits, check, restore
 from unspin.config import Config

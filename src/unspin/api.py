@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import regex
+
 from unspin import knowledge as _knowledge
 from unspin.config import Config
 from unspin.doc import Doc, Finding
@@ -84,11 +86,21 @@ def _as_text(text: str | bytes, config: Config) -> str:
     return text
 
 
+def _english_word(word: str, kn: _knowledge.Knowledge) -> bool:
+    """A known English word that is not more at home in French, German or Spanish (*le*, *und*, *los*)."""
+    z = kn.zipf(word)
+    if z < 2.0:
+        return False
+    from wordfreq import zipf_frequency
+
+    return all(zipf_frequency(word, lang) <= z for lang in ("fr", "de", "es"))
+
+
 def _english_warning(doc: Doc, kn: _knowledge.Knowledge) -> str | None:
     words = [t.lower for t in doc.tokens if t.is_word][:2000]
     if len(words) < 8:
         return None
-    known = sum(kn.zipf(w) >= 2.0 for w in words)
+    known = sum(_english_word(w, kn) for w in words)
     if known / len(words) < 0.5:
         return f"text does not look like English ({known} of {len(words)} words known); not checked"
     return None
@@ -133,8 +145,24 @@ def restore(text: str | bytes, config: Config | None = None, **options: Any) -> 
     report = check(text, config)
     source = _as_text(text, config)
     edits = [
-        Edit(f.start, f.end, f.text, f.suggestions[0].text, f.confidence)
+        _with_article(source, Edit(f.start, f.end, f.text, f.suggestions[0].text, f.confidence))
         for f in report.findings
         if f.suggestions and f.confidence >= config.restore_confidence
     ]
     return Restored(apply_edits(source, edits), edits, report)
+
+
+_ARTICLE = regex.compile(r"\b([Aa]n?) $")
+
+
+def _with_article(text: str, edit: Edit) -> Edit:
+    """Widen an edit to the indefinite article before it when the replacement needs the other one (*a* ↔ *an*)."""
+    m = _ARTICLE.search(text, max(0, edit.start - 4), edit.start)
+    if not m or not edit.replacement:
+        return edit
+    article = m.group(1)
+    wanted = "an" if edit.replacement[0].lower() in "aeiou" else "a"
+    if article.lower() == wanted:
+        return edit
+    fixed = wanted.capitalize() if article[0].isupper() else wanted
+    return Edit(m.start(1), edit.end, text[m.start(1) : edit.end], f"{fixed} {edit.replacement}", edit.confidence)

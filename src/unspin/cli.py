@@ -1,6 +1,7 @@
 """Command line: ``unspin check | restore | scan | build`` — thin layers over the library."""
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import sys
@@ -40,7 +41,7 @@ def _read(source: str) -> str:
 
 
 def _config(min_confidence: float) -> Config:
-    return Config(min_confidence=min_confidence, restore_confidence=max(min_confidence, Config().restore_confidence))
+    return Config(min_confidence=min_confidence, restore_confidence=min_confidence)
 
 
 def _show(text: str, report: Report) -> None:
@@ -134,13 +135,13 @@ def scan_cmd(
     from unspin.scan import scan_file
 
     config = _config(min_confidence)
-    try:
-        fin = sys.stdin if src == "-" else open(src, encoding="utf-8", errors="replace")
-    except OSError as exc:
-        err.print(f"[red]error:[/red] cannot read {src}: {exc.strerror}")
-        raise typer.Exit(2) from None
-    fout = sys.stdout if output in (None, "-") else open(output, "w", encoding="utf-8")
-    with fin, fout:
+    with contextlib.ExitStack() as stack:
+        try:
+            fin = sys.stdin if src == "-" else stack.enter_context(open(src, encoding="utf-8", errors="replace"))
+            fout = sys.stdout if output in (None, "-") else stack.enter_context(open(output, "w", encoding="utf-8"))
+        except OSError as exc:
+            err.print(f"[red]error:[/red] cannot open {exc.filename}: {exc.strerror}")
+            raise typer.Exit(2) from None
         stats = scan_file(fin, fout, config)
     err.print(f"scanned {stats['documents']} documents ({stats['words']} words): {stats['flagged']} flagged, {stats['errors']} errors")
 
@@ -152,7 +153,11 @@ def build_cmd(
     """Compile the lexical resources into unspin's knowledge file."""
     from unspin.knowledge.build import build
 
-    manifest = build(output, log=lambda m: err.print(f"[dim]{m}[/dim]"))
+    try:
+        manifest = build(output, log=lambda m: err.print(f"[dim]{m}[/dim]"))
+    except OSError as exc:
+        err.print(f"[red]error:[/red] cannot write the knowledge: {exc}")
+        raise typer.Exit(2) from None
     out.print(f"knowledge format {manifest['format']}, sha256 {manifest['sha256'][:16]}…, {manifest['bytes'] / 1e6:.0f} MB")
 
 
