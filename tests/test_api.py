@@ -246,13 +246,7 @@ FRENCH = (
     "text",
     [
         GERMAN,
-        pytest.param(
-            FRENCH,
-            marks=pytest.mark.xfail(
-                strict=False,
-                reason="English check counts words with English Zipf >= 2; French function words (le, la, les, des, un, et) pass it",
-            ),
-        ),
+        FRENCH,
     ],
     ids=["german", "french"],
 )

@@ -263,7 +263,6 @@ def test_scan_file(runner, tmp_path, well_formed):
 
 
 def test_scan_stdin_to_stdout(well_formed):
-    # A real process: in-process runs trip over the bug in the xfail test below.
     lines = [json.dumps({"id": i, "text": t}) for i, t in enumerate([SPUN, CLEAN, "The Chilly Battle ended."])]
     unspin_bin = Path(sys.executable).with_name("unspin")
     proc = subprocess.run([str(unspin_bin), "scan", *LOW, "-"], input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=120)
@@ -277,7 +276,6 @@ def test_scan_stdin_to_stdout(well_formed):
     assert "Traceback" not in proc.stderr and "scanned 3 documents" in proc.stderr
 
 
-@pytest.mark.xfail(strict=False, raises=ValueError, reason="scan_cmd's `with fin, fout:` closes the caller's sys.stdin/sys.stdout")
 def test_scan_stdout_in_process_leaves_stdout_open(runner):
     result = runner.invoke(app, ["scan", "-"], input=json.dumps({"id": 1, "text": CLEAN}) + "\n")
     assert result.exit_code == 0, result.output
@@ -302,7 +300,6 @@ def test_scan_missing_input(runner, tmp_path):
     assert_clean_failure(result, "cannot read", "nope.jsonl")
 
 
-@pytest.mark.xfail(strict=False, reason="scan_cmd opens -o OUTPUT without catching OSError: traceback and exit code 1")
 def test_scan_unwritable_output(runner, tmp_path):
     src = tmp_path / "in.jsonl"
     src.write_text(json.dumps({"id": 1, "text": CLEAN}) + "\n", encoding="utf-8")

@@ -138,9 +138,13 @@ def scan_cmd(
     with contextlib.ExitStack() as stack:
         try:
             fin = sys.stdin if src == "-" else stack.enter_context(open(src, encoding="utf-8", errors="replace"))
+        except OSError as exc:
+            err.print(f"[red]error:[/red] cannot read {src}: {exc.strerror}")
+            raise typer.Exit(2) from None
+        try:
             fout = sys.stdout if output in (None, "-") else stack.enter_context(open(output, "w", encoding="utf-8"))
         except OSError as exc:
-            err.print(f"[red]error:[/red] cannot open {exc.filename}: {exc.strerror}")
+            err.print(f"[red]error:[/red] cannot write {output}: {exc.strerror}")
             raise typer.Exit(2) from None
         stats = scan_file(fin, fout, config)
     err.print(f"scanned {stats['documents']} documents ({stats['words']} words): {stats['flagged']} flagged, {stats['errors']} errors")
