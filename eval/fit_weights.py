@@ -106,7 +106,9 @@ def fit_rerank(p: np.ndarray, desc: list, a: argparse.Namespace) -> dict[str, fl
         docs[doc_no] = doc
     t0 = time.perf_counter()
     rows, labels = [], []
-    for doc in docs.values():
+    for k, doc in enumerate(docs.values()):
+        if k % 500 == 0:
+            print(f"  rerank: {k}/{len(docs)} documents, {len(rows)} candidates read, {time.perf_counter() - t0:.0f} s", flush=True)
         for top, _rest in add_neural(doc, cfg):
             for cand in top:
                 rows.append([_logit(cand.score), max(-15.0, min(15.0, cand.features["neural"]))])
@@ -132,7 +134,7 @@ def main() -> int:
         print(f"skipped: {SHARED / 'data'} not found")
         return 0
     t0 = time.perf_counter()
-    X, labels, _ = examples(a.limit)
+    X, labels, desc = examples(a.limit)
     y = (labels == 2).astype(float)  # 2: restores the tortured phrase exactly; 1: right span, wrong original
     w = fit(X, y, a.l2, a.positive_weight)
     p = 1 / (1 + np.exp(-(w[0] + X @ w[1:])))

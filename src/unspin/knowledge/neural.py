@@ -42,6 +42,9 @@ def available() -> bool:
 class CausalLM:
     """log P(continuation | prefix) from SmolLM2, reusing the prefix's KV cache across continuations."""
 
+    #: Longest continuation scored, in tokens (longer ones are cut).
+    MAX_TAIL = 48
+
     def __init__(self, path: Path | None = None, n_ctx: int = 256) -> None:
         from llama_cpp import Llama
 
@@ -60,20 +63,21 @@ class CausalLM:
         """Sum of log P over the tokens of each option, following ``prefix`` (natural log)."""
         llm = self._llm
         with self._lock:
+            prefix = prefix or "\n"  # the model needs at least one token of context
             head = self.tokenize(prefix, bos=True)
             # the last prefix token may merge with the option's first characters: re-score from there
-            keep = max(1, len(head) - 1)
-            tails = [self.tokenize(prefix + o, bos=True)[keep:] for o in options]
-            base = head[:keep]
-            budget = self.n_ctx - 1
-            if len(base) + max((len(t) for t in tails), default=0) > budget:
-                cut = len(base) + max(len(t) for t in tails) - budget
-                base = base[cut:]
+            keep = max(1, len(head) - 1) if len(head) > 1 else len(head)
+            tails = [self.tokenize(prefix + o, bos=True)[keep:][: self.MAX_TAIL] for o in options]
+            room = self.n_ctx - self.MAX_TAIL - 1
+            base = head[:1] + head[1:keep][-room:] if keep > room else head[:keep]
             llm.reset()
             llm.eval(base)
             n0 = llm.n_tokens
             out = []
             for tail in tails:
+                if not tail:
+                    out.append(0.0)
+                    continue
                 llm.n_tokens = n0
                 llm._ctx.kv_cache_seq_rm(-1, n0, -1)
                 llm.eval(tail)
