@@ -8,15 +8,15 @@ class Config(NamedTuple):
     """Settings that shape a check; pass overrides as keyword arguments to :func:`unspin.check`."""
 
     #: Findings below this confidence are dropped.
-    min_confidence: float = 0.7
+    min_confidence: float = 0.5
     #: :func:`unspin.restore` applies a finding's best suggestion from this confidence up.
-    restore_confidence: float = 0.7
+    restore_confidence: float = 0.5
     #: How many suggestions a finding carries.
     top_k: int = 5
     #: Words at least this frequent (Zipf scale) are function words a spinner leaves alone.
     function_word_zipf: float = 6.0
     #: Spans whose best cheap score reaches this are read by the neural language model.
-    rerank_floor: float = 0.05
+    rerank_floor: float = 0.3
     #: How many originals per span the neural model reads.
     rerank_top: int = 4
     #: Texts longer than this many characters are refused (split them first).
