@@ -50,7 +50,7 @@ class CausalLM:
 
         self._llm = Llama(
             model_path=str(path or model_path()), n_ctx=n_ctx, logits_all=True, verbose=False,
-            n_threads=max(1, min(2, os.cpu_count() or 1)),
+            n_threads=1, n_threads_batch=1,  # spinning threads of two processes on two cores stall each other
         )
         self._lock = threading.Lock()
         self.n_ctx = n_ctx
