@@ -6,7 +6,8 @@ import difflib
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from collections.abc import Callable
+from typing import Annotated, Optional, TypeVar
 
 import typer
 from rich.console import Console
@@ -16,6 +17,7 @@ from rich.text import Text
 from unspin.api import InputError, Report, check, restore
 from unspin.config import Config
 
+T = TypeVar("T")
 app = typer.Typer(help="Find and undo article spinning.", no_args_is_help=True, add_completion=False)
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -42,6 +44,15 @@ def _read(source: str) -> str:
 
 def _config(min_confidence: float) -> Config:
     return Config(min_confidence=min_confidence, restore_confidence=min_confidence)
+
+
+def _run(func: Callable[[str, Config], T], text: str, min_confidence: float) -> T:
+    """Call the library; input it refuses ends the command with exit code 2 and its message."""
+    try:
+        return func(text, _config(min_confidence))
+    except InputError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
 
 
 def _show(text: str, report: Report) -> None:
@@ -75,11 +86,7 @@ def check_cmd(
 ) -> None:
     """Find spun phrases in a text and show them with their likely originals."""
     text = _read(file)
-    try:
-        report = check(text, _config(min_confidence))
-    except InputError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from None
+    report = _run(check, text, min_confidence)
     if as_json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -95,11 +102,7 @@ def restore_cmd(
 ) -> None:
     """Print the text with its original wording restored."""
     text = _read(file)
-    try:
-        result = restore(text, _config(min_confidence))
-    except InputError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from None
+    result = _run(restore, text, min_confidence)
     if as_json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     elif diff:
