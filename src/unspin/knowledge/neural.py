@@ -44,6 +44,8 @@ class CausalLM:
 
     #: Longest continuation scored, in tokens (longer ones are cut).
     MAX_TAIL = 48
+    #: Cached (prefix, options) results kept.
+    CACHE_SIZE = 20_000
 
     def __init__(self, path: Path | None = None, n_ctx: int = 256) -> None:
         from llama_cpp import Llama
@@ -53,6 +55,7 @@ class CausalLM:
             n_threads=1, n_threads_batch=1,  # spinning threads of two processes on two cores stall each other
         )
         self._lock = threading.Lock()
+        self._cache: dict[tuple[str, tuple[str, ...]], list[float]] = {}
         self.n_ctx = n_ctx
 
     def tokenize(self, text: str, bos: bool = False) -> list[int]:
@@ -60,7 +63,19 @@ class CausalLM:
         return self._llm.tokenize(text.encode("utf-8"), add_bos=bos, special=False)
 
     def continuations(self, prefix: str, options: list[str]) -> list[float]:
-        """Sum of log P over the tokens of each option, following ``prefix`` (natural log)."""
+        """Sum of log P over the tokens of each option, following ``prefix`` (natural log).
+
+        Results are cached: repeated passages (boilerplate, copied paragraphs) cost one read.
+        """
+        key = (prefix, tuple(options))
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = self._cache[key] = self._continuations(prefix, options)
+            if len(self._cache) > self.CACHE_SIZE:
+                self._cache.pop(next(iter(self._cache)))
+        return list(hit)
+
+    def _continuations(self, prefix: str, options: list[str]) -> list[float]:
         llm = self._llm
         with self._lock:
             prefix = prefix or "\n"  # the model needs at least one token of context
