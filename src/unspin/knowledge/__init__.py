@@ -132,6 +132,20 @@ class Knowledge:
         """Source bits attesting ``phrase`` as an established expression (0 if unknown)."""
         return self._phrases.get(phrase, 0)
 
+    def attested(self, phrase: str) -> tuple[int, str]:
+        """``(bits, form)``: ``phrase`` or, failing that, the first base form of its last word that is attested."""
+        bits = self.phrase_bits(phrase)
+        if not bits:
+            from unspin import morph
+
+            *head, last = phrase.split()
+            for lemma in morph.lemmas(last)[1:]:
+                form = " ".join([*head, lemma])
+                bits = self.phrase_bits(form)
+                if bits:
+                    return bits, form
+        return bits, phrase
+
     def bigram_count(self, phrase: str) -> int:
         """Google-derived count of a two-word phrase (0 if not among the 242k most frequent)."""
         return self._bigrams.get(phrase, 0)

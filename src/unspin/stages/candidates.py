@@ -55,15 +55,6 @@ def word_options(word: str, knowledge: Knowledge, config: Config) -> WordOptions
     return WordOptions(word, keep, links, changeable, keep | links.keys())
 
 
-def _established(words: tuple[str, ...], knowledge: Knowledge) -> int:
-    bits = knowledge.phrase_bits(" ".join(words))
-    if not bits:
-        *head, last = words
-        for lemma in morph.lemmas(last)[1:]:
-            bits |= knowledge.phrase_bits(" ".join([*head, lemma]))
-    return bits
-
-
 def _phrase_matches(options: list[WordOptions], knowledge: Knowledge, function_zipf: float) -> list[tuple[str, ...]]:
     """Every established phrase that picks one option per word and changes at least one word."""
     prefixes: list[tuple[str, ...]] = [(c,) for c in options[0].all()]
@@ -146,7 +137,7 @@ def find_candidates(doc: Doc, knowledge: Knowledge, config: Config) -> Doc:
                 if not any(o.changeable and o.links for o in span_opts):
                     continue
                 observed = tuple(words[a:b])
-                if _established(observed, knowledge):
+                if knowledge.attested(" ".join(observed))[0]:
                     continue
                 for original in _phrase_matches(span_opts, knowledge, config.function_word_zipf):
                     doc.candidates.append(_phrase_candidate(run[a], run[b - 1], observed, original, span_opts, knowledge))

@@ -45,14 +45,7 @@ def weights() -> dict[str, float]:
 
 def established(knowledge: Knowledge, phrase: str) -> tuple[int, float]:
     """Source bits attesting ``phrase`` (or its base form) and its bigram count strength (0..1)."""
-    bits = knowledge.phrase_bits(phrase)
-    if not bits:
-        *head, last = phrase.split()
-        for lemma in morph.lemmas(last)[1:]:
-            bits = knowledge.phrase_bits(" ".join([*head, lemma]))
-            if bits:
-                phrase = " ".join([*head, lemma])
-                break
+    bits, phrase = knowledge.attested(phrase)
     bigram = 0.0
     if bits & PHRASE_BIGRAM:
         bigram = min(1.0, max(0.0, (math.log10(max(knowledge.bigram_count(phrase), 1)) - 4) / 3.5))
