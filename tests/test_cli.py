@@ -232,7 +232,7 @@ def check_contract(record: dict, text: str, well_formed) -> None:
 def test_scan_file(runner, tmp_path, well_formed):
     src, dst = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     src.write_text("\n".join(SCAN_LINES) + "\n", encoding="utf-8")
-    result = runner.invoke(app, ["scan", *LOW, str(src), "-o", str(dst)])
+    result = runner.invoke(app, ["scan", *LOW, "--ordered", str(src), "-o", str(dst)])
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in dst.read_text(encoding="utf-8").splitlines()]
 
@@ -265,7 +265,7 @@ def test_scan_file(runner, tmp_path, well_formed):
 def test_scan_stdin_to_stdout(well_formed):
     lines = [json.dumps({"id": i, "text": t}) for i, t in enumerate([SPUN, CLEAN, "The Chilly Battle ended."])]
     unspin_bin = Path(sys.executable).with_name("unspin")
-    proc = subprocess.run([str(unspin_bin), "scan", *LOW, "-"], input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=120)
+    proc = subprocess.run([str(unspin_bin), "scan", *LOW, "--ordered", "-"], input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     records = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [r["id"] for r in records] == [0, 1, 2]

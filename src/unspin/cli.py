@@ -1,7 +1,6 @@
 """Command line: ``unspin check | restore | scan | build`` — thin layers over the library."""
 from __future__ import annotations
 
-import contextlib
 import difflib
 import json
 import sys
@@ -27,11 +26,21 @@ MinConf = Annotated[float, typer.Option("--min-confidence", help="Drop findings 
 
 
 def _read(source: str) -> str:
+    """The text of a file (PDF and HTML are converted), or of standard input; unreadable input exits with code 2."""
+    from unspin.scan.extract import ExtractError, kind_of, to_text
+
     try:
         data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
     except OSError as exc:
         err.print(f"[red]error:[/red] cannot read {source}: {exc.strerror}")
         raise typer.Exit(2) from None
+    kind = kind_of(source, data)
+    if kind in ("pdf", "html"):
+        try:
+            return to_text(data, kind)
+        except ExtractError as exc:
+            err.print(f"[red]error:[/red] {source}: {exc}")
+            raise typer.Exit(2) from None
     if b"\x00" in data[:100_000]:
         err.print(f"[red]error:[/red] {source} looks binary (NUL bytes); give a text file")
         raise typer.Exit(2)
@@ -130,27 +139,47 @@ def word_diff(before: str, after: str) -> Text:
 
 @app.command("scan")
 def scan_cmd(
-    src: Annotated[str, typer.Argument(help="JSONL input, one {\"id\", \"text\"} per line, or - for stdin.")],
-    output: Annotated[Optional[str], typer.Option("-o", "--output", help="JSONL output (default: stdout).")] = None,
+    src: Annotated[str, typer.Argument(help="JSONL (one {\"id\", \"text\"} per line; .gz too; - for stdin), a WARC/WARC.gz file, or a folder of .txt/.md/.html/.pdf/.warc.gz files.")],
+    output: Annotated[Optional[str], typer.Option("-o", "--output", help="Output file, JSONL or .parquet (default: JSONL on stdout).")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", help="jsonl or parquet (default: by the output's suffix).")] = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", "-w", help="Worker processes (default: all cores).")] = None,
+    ordered: Annotated[bool, typer.Option("--ordered", help="Write records in input order (default: as they finish).")] = False,
+    engine: Annotated[str, typer.Option("--engine", help="local (process pool) or dask.")] = "local",
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address, tcp://HOST:PORT (with --engine dask).")] = None,
+    min_score: Annotated[Optional[float], typer.Option("--min-score", help="Write only documents with at least this spin score (and errors).")] = None,
+    fresh: Annotated[bool, typer.Option("--fresh", help="Start over instead of resuming an unfinished scan into the same output.")] = False,
     min_confidence: MinConf = Config().min_confidence,
 ) -> None:
-    """Scan many documents: one JSON result per input line, in order; bad lines become error records."""
-    from unspin.scan import scan_file
+    """Scan many documents: one JSON result per document; bad documents become error records.
+
+    Re-running the same command after a crash or kill continues where it stopped.
+    """
+    from unspin.scan.documents import open_source
+    from unspin.scan.engines import EngineError
+    from unspin.scan.output import Output, ResumeError, format_of
+    from unspin.scan.run import ScanOptions, scan
 
     config = _config(min_confidence)
-    with contextlib.ExitStack() as stack:
-        try:
-            fin = sys.stdin if src == "-" else stack.enter_context(open(src, encoding="utf-8", errors="replace"))
-        except OSError as exc:
-            err.print(f"[red]error:[/red] cannot read {src}: {exc.strerror}")
-            raise typer.Exit(2) from None
-        try:
-            fout = sys.stdout if output in (None, "-") else stack.enter_context(open(output, "w", encoding="utf-8"))
-        except OSError as exc:
-            err.print(f"[red]error:[/red] cannot write {output}: {exc.strerror}")
-            raise typer.Exit(2) from None
-        stats = scan_file(fin, fout, config)
-    err.print(f"scanned {stats['documents']} documents ({stats['words']} words): {stats['flagged']} flagged, {stats['errors']} errors")
+    options = ScanOptions(workers=workers, ordered=ordered, engine=engine, scheduler=scheduler, min_score=min_score, fresh=fresh)
+    try:
+        source = open_source(src, max_bytes=4 * config.max_chars)
+    except OSError as exc:
+        err.print(f"[red]error:[/red] cannot read {src}: {exc.strerror}")
+        raise typer.Exit(2) from None
+    try:
+        sink = Output(output, format_of(output, fmt), source.fingerprint(), min_score)
+        stats = scan(source, sink, config, options, console=err)
+    except OSError as exc:
+        where = exc.filename or output or "the output"
+        err.print(f"[red]error:[/red] cannot write {where}: {exc.strerror or exc}")
+        raise typer.Exit(2) from None
+    except (ValueError, ResumeError, EngineError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        err.print("interrupted; run the same command again to continue where it stopped")
+        raise typer.Exit(130) from None
+    stats.print(err)
 
 
 @app.command("build")

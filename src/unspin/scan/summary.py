@@ -1,0 +1,91 @@
+"""Running totals of a scan and its end-of-scan summary: counts and the most frequent spun phrases."""
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+#: Distinct phrases kept before the rarest are dropped (keeps memory bounded on huge crawls).
+MAX_PHRASES = 100_000
+
+
+@dataclass
+class Stats:
+    """Totals over every document of a scan, those of a resumed earlier run included."""
+
+    documents: int = 0
+    words: int = 0
+    flagged: int = 0
+    errors: int = 0
+    resumed: int = 0
+    filtered_out: int = 0
+    peak_rss_mb: float = 0.0
+    workers: int = 1
+    started: float = field(default_factory=time.monotonic)
+    new_documents: int = 0
+    new_words: int = 0
+    phrases: Counter = field(default_factory=Counter)
+
+    def add(self, record: dict[str, Any], resumed: bool = False) -> None:
+        """Count one output record (or a ``skipped`` stub left by ``--min-score``)."""
+        self.documents += 1
+        words = int(record.get("n_words") or 0)
+        self.words += words
+        if resumed:
+            self.resumed += 1
+        else:
+            self.new_documents += 1
+            self.new_words += words
+        if record.get("skipped"):
+            self.filtered_out += 1
+            return
+        if "error" in record:
+            self.errors += 1
+            return
+        findings = record.get("findings") or []
+        self.flagged += bool(findings)
+        for f in findings:
+            best = f["suggestions"][0]["text"] if f.get("suggestions") else ""
+            self.phrases[(f["text"].lower(), best.lower())] += 1
+        if len(self.phrases) > MAX_PHRASES:
+            self.phrases = Counter(dict(self.phrases.most_common(MAX_PHRASES // 2)))
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def to_dict(self) -> dict[str, Any]:
+        """The totals as JSON-ready numbers."""
+        secs = max(self.elapsed, 1e-9)
+        return {
+            "documents": self.documents, "words": self.words, "flagged": self.flagged, "errors": self.errors,
+            "resumed": self.resumed, "filtered_out": self.filtered_out, "seconds": round(secs, 2),
+            "docs_per_s": round(self.new_documents / secs, 2), "words_per_s": round(self.new_words / secs, 1),
+            "workers": self.workers, "peak_rss_mb_per_worker": round(self.peak_rss_mb, 1),
+            "top_phrases": [{"found": p, "restored": r, "count": n} for (p, r), n in self.phrases.most_common(10)],
+        }
+
+    def print(self, console: Console, top: int = 10) -> None:
+        """The end-of-scan summary on ``console``."""
+        d = self.to_dict()
+        console.print(
+            f"scanned {self.documents} documents ({self.words} words): {self.flagged} flagged, {self.errors} errors"
+            + (f"; {self.resumed} resumed from the earlier run" if self.resumed else "")
+            + (f"; {self.filtered_out} below --min-score left out" if self.filtered_out else "")
+        )
+        console.print(
+            f"[dim]{d['seconds']:.1f} s, {d['docs_per_s']:.2f} docs/s, {d['words_per_s']:.0f} words/s on {self.workers} worker(s); "
+            f"peak RSS per worker {d['peak_rss_mb_per_worker']:.0f} MB[/dim]"
+        )
+        if self.phrases:
+            table = Table(title="most frequent spun phrases", title_justify="left")
+            table.add_column("found")
+            table.add_column("likely original", style="green")
+            table.add_column("times", justify="right")
+            for (phrase, restored), n in self.phrases.most_common(top):
+                table.add_row(phrase, restored or "-", str(n))
+            console.print(table)
