@@ -10,6 +10,7 @@
 from unspin.api import Edit, InputError, Report, Restored, apply_edits, check, restore
 from unspin.config import Config
 from unspin.doc import Finding, Suggestion
+from unspin.scan.many import check_many
 
-__all__ = ["check", "restore", "apply_edits", "Config", "Report", "Restored", "Edit", "Finding", "Suggestion", "InputError"]
+__all__ = ["check", "check_many", "restore", "apply_edits", "Config", "Report", "Restored", "Edit", "Finding", "Suggestion", "InputError"]
 __version__ = "0.1.0"

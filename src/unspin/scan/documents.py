@@ -12,7 +12,7 @@ from __future__ import annotations
 import gzip
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -195,7 +195,7 @@ class WarcSource(Source):
             last = 0
             try:
                 for record in it:
-                    doc = cls._document(record, it.get_record_offset(), name, max_bytes)
+                    doc = cls._document(record, it.get_record_offset, name, max_bytes)
                     if doc is not None:
                         pos = fh.tell()
                         doc.size, last = pos - last, pos
@@ -204,7 +204,7 @@ class WarcSource(Source):
                 yield Document({"path": name, "offset": -1}, "text", None, name, error=f"damaged WARC after byte {last:,}: {exc}")
 
     @classmethod
-    def _document(cls, record: Any, offset: int, name: str, max_bytes: int) -> Document | None:
+    def _document(cls, record: Any, offset: Callable[[], int], name: str, max_bytes: int) -> Document | None:
         if record.rec_type not in cls.RECORD_TYPES:
             return None
         headers = record.rec_headers
@@ -227,9 +227,9 @@ class WarcSource(Source):
             if key.strip().lower() == "charset":
                 charset = value.strip().strip('"') or None
         meta = {"url": url, "warc_record_id": headers.get_header("WARC-Record-ID"), "warc_date": headers.get_header("WARC-Date"), "content_type": mime}
-        locator = {"path": name, "offset": offset}
         doc_id = url or meta["warc_record_id"]
         data = record.content_stream().read(max_bytes + 1)
+        locator = {"path": name, "offset": offset()}  # (warcio can tell the offset only after the content is read)
         if len(data) > max_bytes:
             return Document(locator, kind, None, doc_id, meta, error=f"record over the limit of {max_bytes:,} bytes")
         return Document(locator, kind, data, doc_id, meta, charset)

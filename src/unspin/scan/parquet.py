@@ -67,5 +67,5 @@ def read_records(path: str | Path) -> list[dict[str, Any]]:
     out = []
     for row in pq.read_table(path).to_pylist():
         extra = json.loads(row.pop("fields") or "{}")
-        out.append({k: v for k, v in row.items() if v is not None} | extra)
+        out.append({k: v for k, v in row.items() if v is not None or k == "id"} | extra)
     return out

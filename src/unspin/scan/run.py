@@ -116,7 +116,7 @@ def scan(source: Source, output: Output, config: Config, options: ScanOptions, c
             for batch, records in engine.map(process_batch, itertools.chain(first, stream), config, crashed_record, ordered=options.ordered):
                 output.write(records)
                 for rec in records:
-                    stats.add(rec)
+                    stats.add(rec, filtered=not output.keeps(rec))
                 done_bytes += sum(d.size for d in batch)
                 secs = max(stats.elapsed, 1e-9)
                 bar.update(task, completed=done_bytes + skipped_bytes, docs=stats.documents,

@@ -30,8 +30,8 @@ class Stats:
     new_words: int = 0
     phrases: Counter = field(default_factory=Counter)
 
-    def add(self, record: dict[str, Any], resumed: bool = False) -> None:
-        """Count one output record (or a ``skipped`` stub left by ``--min-score``)."""
+    def add(self, record: dict[str, Any], resumed: bool = False, filtered: bool = False) -> None:
+        """Count one record (``filtered``: left out by ``--min-score``; a resumed ``skipped`` stub is too)."""
         self.documents += 1
         words = int(record.get("n_words") or 0)
         self.words += words
@@ -40,8 +40,9 @@ class Stats:
         else:
             self.new_documents += 1
             self.new_words += words
-        if record.get("skipped"):
+        if filtered or record.get("skipped"):
             self.filtered_out += 1
+        if record.get("skipped"):
             return
         if "error" in record:
             self.errors += 1
