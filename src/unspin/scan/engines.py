@@ -40,11 +40,17 @@ class Engine:
 
     workers: int = 1
     peak_rss_mb: float = 0.0
+    #: Batches in flight: enough to keep every worker busy, few enough to bound memory.
+    window_per_worker: int = 2
+
+    @property
+    def window(self) -> int:
+        return self.window_per_worker * self.workers + 1 if self.window_per_worker else 1
     restarts: int = 0
 
     def map(self, fn: BatchFn, batches: Iterable[list[Any]], config: Config, crashed: Crashed, ordered: bool = True) -> Iterator[tuple[list[Any], list[Any]]]:
-        """Yield ``(batch, results)`` for every batch; at most ``2 * workers + 1`` batches are in flight."""
-        window = 2 * self.workers + 1
+        """Yield ``(batch, results)`` for every batch; at most ``window`` batches are in flight."""
+        window = self.window
         pending: collections.OrderedDict[Any, list[Any]] = collections.OrderedDict()
         for batch in batches:
             pending[self._submit(fn, batch, config)] = batch
@@ -114,6 +120,8 @@ class _Done:
 class InlineEngine(Engine):
     """Runs each batch in this process, when it is submitted (one worker, no start-up cost)."""
 
+    window_per_worker = 0  # write each batch as soon as it is done
+
     def _submit(self, fn: BatchFn, batch: list[Any], config: Config) -> Any:
         return _Done(fn(batch, config))
 
@@ -146,7 +154,8 @@ class LocalEngine(Engine):
         return [f for f in futures if f in done]
 
     def _recover(self, exc: BaseException) -> None:
-        if isinstance(exc, BrokenProcessPool) or getattr(self._pool, "_broken", False):
+        # a broken pool sets ``_broken``; futures of an earlier, replaced pool leave the current one alone
+        if getattr(self._pool, "_broken", isinstance(exc, BrokenProcessPool)):
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = self._new_pool()
             self.restarts += 1
