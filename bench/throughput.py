@@ -21,6 +21,7 @@ import argparse
 import cProfile
 import io
 import json
+import os
 import pstats
 import random
 import re
@@ -111,8 +112,22 @@ def bench_ahocorasick(docs: list[str], phrases: list[str]) -> tuple[float, int]:
     return time.perf_counter() - start, hits
 
 
-def bench_engine(engine: Any, docs: list[str], batch_docs: int = 2) -> tuple[float, int, float]:
-    """Seconds, words and the workers' peak RSS (MB) for the full pipeline on ``engine`` (already started)."""
+def children_cpu_seconds() -> float:
+    """User + system CPU seconds of this process's live child processes (the workers)."""
+    import psutil
+
+    total = 0.0
+    for child in psutil.Process().children(recursive=True):
+        try:
+            t = child.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
+
+
+def bench_engine(engine: Any, docs: list[str], batch_docs: int = 2) -> tuple[float, int, float, float]:
+    """Seconds, words, the workers' peak RSS (MB) and their CPU seconds, for the full pipeline on ``engine`` (started)."""
     from unspin.config import Config
     from unspin.scan.documents import Document
     from unspin.scan.process import process_batch
@@ -122,10 +137,10 @@ def bench_engine(engine: Any, docs: list[str], batch_docs: int = 2) -> tuple[flo
     batches = [documents[i : i + batch_docs] for i in range(0, len(documents), batch_docs)]
     warm = [[Document({"line": 0}, "text", b"The Chilly Battle ended.", 0)] for _ in range(2 * engine.workers)]
     list(engine.map(process_batch, warm, Config(), crashed_record, ordered=False))
-    start, words = time.perf_counter(), 0
+    start, cpu, words = time.perf_counter(), children_cpu_seconds(), 0
     for _, records in engine.map(process_batch, batches, Config(), crashed_record, ordered=False):
         words += sum(r.get("n_words", 0) for r in records)
-    return time.perf_counter() - start, words, engine.peak_rss_mb
+    return time.perf_counter() - start, words, engine.peak_rss_mb, children_cpu_seconds() - cpu
 
 
 def profile_pipeline(docs: list[str], top: int = 25) -> str:
@@ -174,21 +189,26 @@ def main(argv: list[str] | None = None) -> int:
 
     results: dict[str, Any] = {}
     rss = 0.0
+
+    def record(name: str, label: str, n: int, secs: float, w: int, peak: float, cpu: float) -> None:
+        nonlocal rss
+        results[f"words_per_s_{name}"] = round(w / secs, 1)
+        results[f"words_per_cpu_s_{name}"] = round(w / cpu, 1) if cpu > 0 else None
+        results[f"cpu_share_{name}"] = round(cpu / (secs * n), 3)  # below 1: the workers waited for a core
+        rss = max(rss, peak)
+        log(f"pipeline, {label}: {w / secs:,.1f} words/s ({secs:.1f} s; {w / max(cpu, 1e-9):,.1f} words per worker CPU-second; "
+            f"workers had {cpu / (secs * n):.0%} of {n} core(s); peak RSS per worker {peak:,.0f} MB)")
+
+    results["load_average_at_start"] = round(os.getloadavg()[0], 2)
     for n in (1, 2):
         with LocalEngine(n) as engine:
-            secs, w, peak = bench_engine(engine, docs)
-        results[f"words_per_s_{n}worker{'s' if n > 1 else ''}"] = round(w / secs, 1)
-        rss = max(rss, peak)
-        log(f"pipeline, {n} worker(s):       {w / secs:,.1f} words/s ({secs:.1f} s; peak RSS per worker {peak:,.0f} MB)")
+            record(f"{n}worker{'s' if n > 1 else ''}", f"{n} worker(s)      ", n, *bench_engine(engine, docs))
     if not a.no_dask:
         from distributed import Client, LocalCluster
 
         with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50) as cluster, Client(cluster) as client:
             with DaskEngine(client) as engine:
-                secs, w, peak = bench_engine(engine, docs)
-        results["words_per_s_dask"] = round(w / secs, 1)
-        rss = max(rss, peak)
-        log(f"pipeline, Dask (2 workers):  {w / secs:,.1f} words/s ({secs:.1f} s; peak RSS per worker {peak:,.0f} MB)")
+                record("dask", "Dask (2 workers) ", 2, *bench_engine(engine, docs))
     else:
         results["words_per_s_dask"] = None
     one = results["words_per_s_1worker"]
