@@ -45,6 +45,7 @@ class Engine:
 
     @property
     def window(self) -> int:
+        """How many batches may be in flight at once."""
         return self.window_per_worker * self.workers + 1 if self.window_per_worker else 1
     restarts: int = 0
 
@@ -68,8 +69,10 @@ class Engine:
     def _collect(self, fn: BatchFn, fut: Any, batch: list[Any], config: Config, crashed: Crashed) -> list[Any]:
         try:
             results, rss = fut.result()
-        except Exception as exc:  # the worker died or the cluster lost it: isolate the culprit
-            return self._one_by_one(fn, batch, config, crashed, exc)
+        except Exception as exc:
+            if not self._is_crash(exc):
+                raise
+            return self._one_by_one(fn, batch, config, crashed, exc)  # the worker died: isolate the culprit
         self.peak_rss_mb = max(self.peak_rss_mb, rss)
         return results
 
@@ -82,6 +85,8 @@ class Engine:
                 self.peak_rss_mb = max(self.peak_rss_mb, rss)
                 out.extend(results)
             except Exception as exc:
+                if not self._is_crash(exc):
+                    raise
                 self._recover(exc)
                 out.append(crashed(item, f"the worker died while checking this document ({type(exc).__name__})"))
         return out
@@ -92,17 +97,21 @@ class Engine:
     def _wait_any(self, futures: list[Any]) -> list[Any]:  # pragma: no cover - interface
         raise NotImplementedError
 
+    def _is_crash(self, exc: BaseException) -> bool:
+        """Whether ``exc`` means a worker died (rather than the batch function raising)."""
+        return False
+
     def _recover(self, exc: BaseException) -> None:
         """Make the engine usable again after a worker failure."""
 
-    def close(self) -> None:
-        """Release the workers."""
+    def close(self, abort: bool = False) -> None:
+        """Release the workers; ``abort`` stops them without waiting for running batches."""
 
     def __enter__(self) -> Engine:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
+        self.close(abort=exc_type is not None)
 
 
 class _Done:
@@ -153,6 +162,9 @@ class LocalEngine(Engine):
         done, _ = wait(futures, return_when=FIRST_COMPLETED)
         return [f for f in futures if f in done]
 
+    def _is_crash(self, exc: BaseException) -> bool:
+        return isinstance(exc, BrokenProcessPool)
+
     def _recover(self, exc: BaseException) -> None:
         # a broken pool sets ``_broken``; futures of an earlier, replaced pool leave the current one alone
         if getattr(self._pool, "_broken", isinstance(exc, BrokenProcessPool)):
@@ -160,7 +172,10 @@ class LocalEngine(Engine):
             self._pool = self._new_pool()
             self.restarts += 1
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
+        if abort:  # Ctrl-C or an error: do not wait for the batches being checked (they are redone on resume)
+            for proc in list((getattr(self._pool, "_processes", None) or {}).values()):
+                proc.terminate()
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -199,6 +214,12 @@ class DaskEngine(Engine):
         done, _ = dask_wait(futures, return_when="FIRST_COMPLETED")
         return [f for f in futures if f in done]
 
-    def close(self) -> None:
+    def _is_crash(self, exc: BaseException) -> bool:
+        from distributed import KilledWorker
+        from distributed.comm.core import CommClosedError
+
+        return isinstance(exc, (KilledWorker, CommClosedError))
+
+    def close(self, abort: bool = False) -> None:
         if self._own:
             self.client.close()

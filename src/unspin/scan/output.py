@@ -72,6 +72,14 @@ def _repair(path: Path, done: set[tuple], on_record: Callable[[dict[str, Any]], 
     return count
 
 
+def _plain(value: Any) -> Any:
+    """``value`` as JSON would give it back (sets sorted, other objects by ``repr``), so states compare equal."""
+    def default(o: Any) -> Any:
+        return sorted(map(repr, o)) if isinstance(o, (set, frozenset)) else repr(o)
+
+    return json.loads(json.dumps(value, sort_keys=True, default=default))
+
+
 class Output:
     """The records file of a scan (or standard output) and its resume state."""
 
@@ -96,14 +104,17 @@ class Output:
 
     @property
     def state_path(self) -> Path:
+        """``OUT.resume.json``: the input and options of the unfinished scan."""
         return self._side(".resume.json")
 
     @property
     def skipped_path(self) -> Path:
+        """``OUT.resume.skipped``: locators of the records ``--min-score`` left out."""
         return self._side(".resume.skipped")
 
     @property
     def records_path(self) -> Path:
+        """Where records are appended: the output itself, or ``OUT.partial.jsonl`` for Parquet."""
         assert self.path is not None
         return self._side(".partial.jsonl") if self.fmt == "parquet" else self.path
 
@@ -112,7 +123,7 @@ class Output:
 
         On resume, every record already written is passed to ``on_record`` (for the scan's totals).
         """
-        self.state["options"] = options
+        self.state["options"] = _plain(options)
         if self.path is None:
             self._records = sys.stdout
             return

@@ -103,13 +103,13 @@ def scan(source: Source, output: Output, config: Config, options: ScanOptions, c
                 continue
             yield doc
 
-    stream = batches(todo(), options.batch_docs, options.batch_bytes)
-    first = list(itertools.islice(stream, 2))
     finished = False
-    engine = make_engine(options, first)
-    stats.workers = engine.workers
-    stats.started = time.monotonic()
     try:
+        stream = batches(todo(), options.batch_docs, options.batch_bytes)
+        first = list(itertools.islice(stream, 2))
+        engine = make_engine(options, first)
+        stats.workers = engine.workers
+        stats.started = time.monotonic()
         with engine, _progress(console, source.total_bytes) as bar:
             task = bar.add_task("scan", total=source.total_bytes, docs=stats.documents, rate="")
             done_bytes = 0
