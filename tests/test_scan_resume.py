@@ -178,3 +178,26 @@ def test_a_worker_that_dies_costs_only_its_document(ordered):
     assert results[(1, 2)] == [2, 4] and results[(5,)] == [10] and results[(6, 7)] == [12, 14]
     if ordered:
         assert [b for b, _ in got] == batches
+
+
+def test_ctrl_c_stops_at_once_and_the_same_command_continues(tmp_path):
+    """SIGINT to the process group, as Ctrl-C in a terminal sends it: the workers ignore it, the scan stops them."""
+    src, dst = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    docs = write_input(src, 120)
+    cmd = [str(Path(sys.executable).with_name("unspin")), "scan", "--min-confidence", "0.2", "--workers", "2", "--ordered", str(src), "-o", str(dst)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None and not (dst.exists() and dst.read_bytes().count(b"\n") >= 8):
+            time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, stderr = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, stderr
+    assert "run the same command again" in " ".join(stderr.split()) and "Traceback" not in stderr
+    assert (tmp_path / "out.jsonl.resume.json").exists()
+    again = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert [r["line"] for r in records_of(dst)] == list(range(1, len(docs) + 1)), "in order, each document once"
