@@ -82,6 +82,7 @@ class JsonlSource(Source):
                 pass
 
     def fingerprint(self) -> dict[str, Any] | None:
+        """The file's path, size and modification time (None for standard input)."""
         return None if self.path == "-" else {"kind": self.kind, **_file_fingerprint(Path(self.path))}
 
     def __iter__(self) -> Iterator[Document]:
@@ -126,6 +127,7 @@ class FileTreeSource(Source):
         self.total_bytes = sum(p.stat().st_size for p in self._files(count_skipped=False))
 
     def fingerprint(self) -> dict[str, Any] | None:
+        """The folder's path (files added later are scanned when the scan resumes)."""
         return {"kind": self.kind, "path": str(self.root.resolve())}
 
     def _files(self, count_skipped: bool = True) -> Iterator[Path]:
@@ -180,6 +182,7 @@ class WarcSource(Source):
             pass
 
     def fingerprint(self) -> dict[str, Any] | None:
+        """The file's path, size and modification time."""
         return {"kind": self.kind, **_file_fingerprint(self.path)}
 
     def __iter__(self) -> Iterator[Document]:

@@ -123,6 +123,7 @@ class _Done:
         self._value = value
 
     def result(self) -> Any:
+        """The value."""
         return self._value
 
 
@@ -173,6 +174,7 @@ class LocalEngine(Engine):
             self.restarts += 1
 
     def close(self, abort: bool = False) -> None:
+        """Shut the pool down; ``abort`` terminates the workers first."""
         if abort:  # Ctrl-C or an error: do not wait for the batches being checked (they are redone on resume)
             for proc in list((getattr(self._pool, "_processes", None) or {}).values()):
                 proc.terminate()
@@ -221,5 +223,6 @@ class DaskEngine(Engine):
         return isinstance(exc, (KilledWorker, CommClosedError))
 
     def close(self, abort: bool = False) -> None:
+        """Close the client if this engine opened it (a client passed in stays open)."""
         if self._own:
             self.client.close()

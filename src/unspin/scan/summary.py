@@ -57,6 +57,7 @@ class Stats:
 
     @property
     def elapsed(self) -> float:
+        """Seconds since this run started."""
         return time.monotonic() - self.started
 
     def to_dict(self) -> dict[str, Any]:
