@@ -185,3 +185,14 @@ def test_check_many(kn):
     with pytest.raises(unspin.InputError):
         list(unspin.check_many(texts, workers=1))
     assert [r.n_words for r in unspin.check_many(iter([CLEAN, SPUN]))] == [len(CLEAN.split()), len(SPUN.split())]
+
+
+def test_truncated_warc_reports_what_was_lost(tmp_path):
+    whole = make_warc(tmp_path / "whole.warc.gz", make_pdf(tmp_path / "p.pdf", ["During the Chilly Battle."]).read_bytes())
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size * 2 // 3])
+    docs = list(open_source(str(whole), 10**6))
+    assert len(docs) == 4 and all(d.error is None for d in docs)
+    kept = list(open_source(str(cut), 10**6))
+    assert [d.doc_id for d in kept[:-1]] == [d.doc_id for d in docs[: len(kept) - 1]] and 0 < len(kept) - 1 < 4
+    assert "truncated or damaged WARC" in kept[-1].error and kept[-1].locator["offset"] > 0

@@ -205,6 +205,13 @@ class WarcSource(Source):
                         yield doc
             except Exception as exc:  # warcio raises bare Exceptions for damaged archives
                 yield Document({"path": name, "offset": -1}, "text", None, name, error=f"damaged WARC after byte {last:,}: {exc}")
+                return
+            # a gzipped WARC cut short ends quietly after its last whole record: say what was lost
+            member = getattr(it, "member_info", None)
+            size = os.fstat(fh.fileno()).st_size
+            if member and sum(member) < size:
+                yield Document({"path": name, "offset": sum(member)}, "text", None, name,
+                               error=f"truncated or damaged WARC: bytes {sum(member):,} to {size:,} could not be read")
 
     @classmethod
     def _document(cls, record: Any, offset: Callable[[], int], name: str, max_bytes: int) -> Document | None:
