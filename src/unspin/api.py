@@ -14,9 +14,10 @@ from unspin.stages.findings import select_findings
 from unspin.stages.rerank import rerank
 from unspin.stages.scoring import score_candidates
 from unspin.stages.tokenize import tokenize
+from unspin.stages.user import apply_user_lists, as_lexicon
 
 #: The stages, in order. Each takes ``(doc, knowledge, config)`` and returns the doc.
-PIPELINE = ("tokenize", "candidates", "scoring", "rerank", "findings")
+PIPELINE = ("tokenize", "candidates", "scoring", "rerank", "user lists", "findings")
 
 
 class InputError(ValueError):
@@ -106,9 +107,27 @@ def _english_warning(doc: Doc, kn: _knowledge.Knowledge) -> str | None:
     return None
 
 
+def _config(config: Config | None, options: dict[str, Any]) -> Config:
+    """``config`` (or the defaults) with keyword ``options`` applied and the user lists normalised."""
+    config = config or Config()
+    if options:
+        unknown = set(options) - set(Config._fields)
+        if unknown:
+            raise TypeError(f"unknown option(s) {sorted(unknown)}; known: {', '.join(Config._fields)}")
+        config = config._replace(**options)
+    if config.allow and not isinstance(config.allow, frozenset):
+        config = config._replace(allow=frozenset(p.lower() for p in ([config.allow] if isinstance(config.allow, str) else config.allow)))
+    if config.lexicon:
+        config = config._replace(lexicon=as_lexicon(config.lexicon))
+    return config
+
+
 def check(text: str | bytes, config: Config | None = None, **options: Any) -> Report:
-    """Find spun spans in ``text``; keyword ``options`` override :class:`~unspin.config.Config` fields."""
-    config = (config or Config())._replace(**options) if options else (config or Config())
+    """Find spun spans in ``text``; keyword ``options`` override :class:`~unspin.config.Config` fields.
+
+    >>> check("We trained an irregular woodland on the crude information.", min_confidence=0.7)  # doctest: +SKIP
+    """
+    config = _config(config, options)
     text = _as_text(text, config)
     doc = tokenize(Doc(text))
     if not doc.tokens:
@@ -120,6 +139,7 @@ def check(text: str | bytes, config: Config | None = None, **options: Any) -> Re
     find_candidates(doc, kn, config)
     score_candidates(doc, kn, config)
     rerank(doc, kn, config)
+    apply_user_lists(doc, kn, config)
     select_findings(doc, config)
     return Report(doc.spin_score, doc.findings, doc.n_words)
 
@@ -141,7 +161,7 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
 
 def restore(text: str | bytes, config: Config | None = None, **options: Any) -> Restored:
     """Restore the original wording: apply each finding's best suggestion above the restore threshold."""
-    config = (config or Config())._replace(**options) if options else (config or Config())
+    config = _config(config, options)
     report = check(text, config)
     source = _as_text(text, config)
     edits = [

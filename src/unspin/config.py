@@ -1,6 +1,8 @@
 """Options of a check, as one immutable object (like ftfy's ``TextFixerConfig``)."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import NamedTuple
 
 
@@ -19,5 +21,9 @@ class Config(NamedTuple):
     rerank_floor: float = 0.3
     #: How many originals per span the neural model reads.
     rerank_top: int = 4
+    #: Phrases never flagged (lower-case); a finding touching one is dropped.
+    allow: frozenset[str] = frozenset()
+    #: The user's own spun -> original(s) pairs (lower-case keys), always reported where they occur.
+    lexicon: Mapping[str, tuple[str, ...]] = MappingProxyType({})
     #: Texts longer than this many characters are refused (split them first).
     max_chars: int = 20_000_000
