@@ -23,6 +23,8 @@ err = Console(stderr=True, highlight=False)
 
 FileArg = Annotated[str, typer.Argument(help="A text file, or - for standard input.")]
 MinConf = Annotated[float, typer.Option("--min-confidence", help="Drop findings below this confidence.")]
+AllowOpt = Annotated[Optional[Path], typer.Option("--allow", help="File of phrases never flagged, one per line.")]
+LexiconOpt = Annotated[Optional[Path], typer.Option("--lexicon", help="TSV of your own spun<TAB>original pairs, always reported.")]
 
 
 def _read(source: str) -> str:
@@ -51,14 +53,29 @@ def _read(source: str) -> str:
         raise typer.Exit(2) from None
 
 
-def _config(min_confidence: float) -> Config:
-    return Config(min_confidence=min_confidence, restore_confidence=min_confidence)
+def _config(min_confidence: float, allow: Optional[Path] = None, lexicon: Optional[Path] = None) -> Config:
+    """Settings from the command line; an unreadable or malformed list file ends with exit code 2."""
+    from unspin.stages.user import read_allow, read_lexicon
+
+    config = Config(min_confidence=min_confidence, restore_confidence=min_confidence)
+    try:
+        if allow is not None:
+            config = config._replace(allow=read_allow(allow))
+        if lexicon is not None:
+            config = config._replace(lexicon=read_lexicon(lexicon))
+    except OSError as exc:
+        err.print(f"[red]error:[/red] cannot read {exc.filename}: {exc.strerror}")
+        raise typer.Exit(2) from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    return config
 
 
-def _run(func: Callable[[str, Config], T], text: str, min_confidence: float) -> T:
+def _run(func: Callable[[str, Config], T], text: str, config: Config) -> T:
     """Call the library; input it refuses ends the command with exit code 2 and its message."""
     try:
-        return func(text, _config(min_confidence))
+        return func(text, config)
     except InputError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
@@ -92,10 +109,13 @@ def check_cmd(
     file: FileArg,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     min_confidence: MinConf = Config().min_confidence,
+    allow: AllowOpt = None,
+    lexicon: LexiconOpt = None,
 ) -> None:
     """Find spun phrases in a text and show them with their likely originals."""
+    config = _config(min_confidence, allow, lexicon)
     text = _read(file)
-    report = _run(check, text, min_confidence)
+    report = _run(check, text, config)
     if as_json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -108,10 +128,13 @@ def restore_cmd(
     diff: Annotated[bool, typer.Option("--diff", help="Show a word diff instead of the restored text.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the restored text and its edits as JSON.")] = False,
     min_confidence: MinConf = Config().min_confidence,
+    allow: AllowOpt = None,
+    lexicon: LexiconOpt = None,
 ) -> None:
     """Print the text with its original wording restored."""
+    config = _config(min_confidence, allow, lexicon)
     text = _read(file)
-    result = _run(restore, text, min_confidence)
+    result = _run(restore, text, config)
     if as_json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     elif diff:
