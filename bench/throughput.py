@@ -126,8 +126,21 @@ def children_cpu_seconds() -> float:
     return total
 
 
-def bench_engine(engine: Any, docs: list[str], batch_docs: int = 2) -> tuple[float, int, float, float]:
-    """Seconds, words, the workers' peak RSS (MB) and their CPU seconds, for the full pipeline on ``engine`` (started)."""
+def children_pss_mb() -> float:
+    """Proportional set size of this process's children in MB: shared pages counted once, split among sharers."""
+    import psutil
+
+    total = 0.0
+    for child in psutil.Process().children(recursive=True):
+        try:
+            total += child.memory_full_info().pss / 2**20
+        except (psutil.Error, AttributeError):
+            pass
+    return total
+
+
+def bench_engine(engine: Any, docs: list[str], batch_docs: int = 2) -> tuple[float, int, float, float, float]:
+    """Seconds, words, the workers' peak RSS (MB), their CPU seconds and their PSS in all (MB), for the full pipeline on ``engine``."""
     from unspin.config import Config
     from unspin.scan.documents import Document
     from unspin.scan.process import process_batch
@@ -140,7 +153,8 @@ def bench_engine(engine: Any, docs: list[str], batch_docs: int = 2) -> tuple[flo
     start, cpu, words = time.perf_counter(), children_cpu_seconds(), 0
     for _, records in engine.map(process_batch, batches, Config(), crashed_record, ordered=False):
         words += sum(r.get("n_words", 0) for r in records)
-    return time.perf_counter() - start, words, engine.peak_rss_mb, children_cpu_seconds() - cpu
+    secs, cpu = time.perf_counter() - start, children_cpu_seconds() - cpu
+    return secs, words, engine.peak_rss_mb, cpu, children_pss_mb()
 
 
 def profile_pipeline(docs: list[str], top: int = 25) -> str:
@@ -190,14 +204,15 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {}
     rss = 0.0
 
-    def record(name: str, label: str, n: int, secs: float, w: int, peak: float, cpu: float) -> None:
+    def record(name: str, label: str, n: int, secs: float, w: int, peak: float, cpu: float, pss: float) -> None:
         nonlocal rss
         results[f"words_per_s_{name}"] = round(w / secs, 1)
+        results[f"pss_mb_per_worker_{name}"] = round(pss / n, 1)  # the local pool's fork server included
         results[f"words_per_cpu_s_{name}"] = round(w / cpu, 1) if cpu > 0 else None
         results[f"cpu_share_{name}"] = round(cpu / (secs * n), 3)  # below 1: the workers waited for a core
         rss = max(rss, peak)
         log(f"pipeline, {label}: {w / secs:,.1f} words/s ({secs:.1f} s; {w / max(cpu, 1e-9):,.1f} words per worker CPU-second; "
-            f"workers had {cpu / (secs * n):.0%} of {n} core(s); peak RSS per worker {peak:,.0f} MB)")
+            f"workers had {cpu / (secs * n):.0%} of {n} core(s); peak RSS per worker {peak:,.0f} MB, PSS {pss / n:,.0f} MB)")
 
     results["load_average_at_start"] = round(os.getloadavg()[0], 2)
     for n in (1, 2):

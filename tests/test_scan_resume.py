@@ -201,3 +201,15 @@ def test_ctrl_c_stops_at_once_and_the_same_command_continues(tmp_path):
     again = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr
     assert [r["line"] for r in records_of(dst)] == list(range(1, len(docs) + 1)), "in order, each document once"
+
+
+def preloaded(batch: list, config: Config) -> tuple[list, float]:
+    """Whether this worker was forked with the knowledge already loaded (by the fork server's preload)."""
+    preload = sys.modules.get("unspin.scan.preload")
+    return [bool(preload and preload.LOADED) for _ in batch], 0.0
+
+
+def test_workers_are_forked_with_the_knowledge_loaded():
+    with LocalEngine(2, initializer=quiet_init) as engine:
+        got = list(engine.map(preloaded, [[1], [2], [3]], Config(), lambda item, msg: None))
+    assert [r for _, rs in got for r in rs] == [True, True, True]

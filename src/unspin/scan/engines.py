@@ -12,12 +12,25 @@ from __future__ import annotations
 import collections
 import multiprocessing
 import os
+import types
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
 from unspin.config import Config
+
+def _mappingproxy(d: dict[Any, Any]) -> types.MappingProxyType:
+    return types.MappingProxyType(d)
+
+
+def _reduce_mappingproxy(m: types.MappingProxyType) -> tuple[Any, tuple[dict[Any, Any]]]:
+    return _mappingproxy, (dict(m),)
+
+
+# A Config may hold read-only mappings, which plain pickle refuses: send them to workers as such.
+ForkingPickler.register(types.MappingProxyType, _reduce_mappingproxy)
 
 BatchFn = Callable[[list[Any], Config], tuple[list[Any], float]]
 Crashed = Callable[[Any, str], Any]
@@ -139,18 +152,47 @@ class InlineEngine(Engine):
         return futures[:1]
 
 
+def ensure_knowledge() -> None:
+    """Build the knowledge file here, once, if it is missing or outdated (rather than in every worker at once)."""
+    from unspin.knowledge.artefact import FORMAT_VERSION, ArtefactError, default_path, read_manifest
+
+    try:
+        current = read_manifest(default_path()).get("format") == FORMAT_VERSION
+    except ArtefactError:
+        current = False
+    if not current:
+        from unspin import knowledge
+
+        knowledge.get()
+
+
 class LocalEngine(Engine):
-    """A pool of ``workers`` processes (spawned: no threads or locks inherited), each loading the knowledge once."""
+    """A pool of ``workers`` processes, forked from a fork server that holds the knowledge (see :mod:`unspin.scan.preload`).
+
+    Workers share the knowledge's pages copy-on-write and each loads the reranker once; nothing of
+    this process (threads, locks, open files) is inherited.
+    """
 
     def __init__(self, workers: int, initializer: Callable[[], None] | None = None) -> None:
         from unspin.scan.process import init_worker
 
+        if initializer is None:
+            ensure_knowledge()
         self.workers = workers
         self._initializer = initializer or init_worker
         self._pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=self._initializer)
+        return ProcessPoolExecutor(self.workers, mp_context=self._context(), initializer=self._initializer)
+
+    @staticmethod
+    def _context() -> multiprocessing.context.BaseContext:
+        """Fork server (clean, single-threaded) preloaded with the knowledge; spawn where there is none."""
+        if "forkserver" not in multiprocessing.get_all_start_methods():
+            return multiprocessing.get_context("spawn")
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["unspin.scan.preload"])  # no effect once this process's fork server runs
+        return ctx
 
     def _submit(self, fn: BatchFn, batch: list[Any], config: Config) -> Future:
         try:
