@@ -14,10 +14,11 @@ from unspin.stages.findings import select_findings
 from unspin.stages.rerank import rerank
 from unspin.stages.scoring import score_candidates
 from unspin.stages.tokenize import tokenize
+from unspin.stages.words import word_candidates
 from unspin.stages.user import apply_user_lists, as_lexicon
 
 #: The stages, in order. Each takes ``(doc, knowledge, config)`` and returns the doc.
-PIPELINE = ("tokenize", "candidates", "scoring", "rerank", "user lists", "findings")
+PIPELINE = ("tokenize", "candidates", "scoring", "words", "rerank", "user lists", "findings")
 
 
 class InputError(ValueError):
@@ -138,6 +139,7 @@ def check(text: str | bytes, config: Config | None = None, **options: Any) -> Re
         return Report(0.0, [], doc.n_words, [warning])
     find_candidates(doc, kn, config)
     score_candidates(doc, kn, config)
+    word_candidates(doc, kn, config)
     rerank(doc, kn, config)
     apply_user_lists(doc, kn, config)
     select_findings(doc, config)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import NamedTuple
 
 
@@ -17,6 +16,8 @@ class Config(NamedTuple):
     top_k: int = 5
     #: Words at least this frequent (Zipf scale) are function words a spinner leaves alone.
     function_word_zipf: float = 6.0
+    #: Look for one-word spins with the neural model (needs it installed).
+    word_spins: bool = True
     #: Spans whose best cheap score reaches this are read by the neural language model.
     rerank_floor: float = 0.3
     #: How many originals per span the neural model reads.
@@ -24,6 +25,6 @@ class Config(NamedTuple):
     #: Phrases never flagged (lower-case); a finding touching one is dropped.
     allow: frozenset[str] = frozenset()
     #: The user's own spun -> original(s) pairs (lower-case keys), always reported where they occur.
-    lexicon: Mapping[str, tuple[str, ...]] = MappingProxyType({})
+    lexicon: Mapping[str, tuple[str, ...]] | None = None
     #: Texts longer than this many characters are refused (split them first).
     max_chars: int = 20_000_000

@@ -8,6 +8,7 @@ pipeline runs without it.
 from __future__ import annotations
 
 import importlib.util
+import math
 import os
 import threading
 from functools import lru_cache
@@ -47,7 +48,11 @@ class CausalLM:
     #: Cached (prefix, options) results kept.
     CACHE_SIZE = 20_000
 
-    def __init__(self, path: Path | None = None, n_ctx: int = 256) -> None:
+    #: Tokens read per window by :meth:`next_word_logprobs`, and how many of them are context only.
+    WINDOW = 384
+    OVERLAP = 96
+
+    def __init__(self, path: Path | None = None, n_ctx: int = 384) -> None:
         from llama_cpp import Llama
 
         self._llm = Llama(
@@ -56,6 +61,7 @@ class CausalLM:
         )
         self._lock = threading.Lock()
         self._cache: dict[tuple[str, tuple[str, ...]], list[float]] = {}
+        self._first: dict[str, int] = {}
         self.n_ctx = n_ctx
 
     def tokenize(self, text: str, bos: bool = False) -> list[int]:
@@ -100,6 +106,76 @@ class CausalLM:
                 m = logits.max(axis=1, keepdims=True)
                 logz = (m + np.log(np.exp(logits - m).sum(axis=1, keepdims=True))).ravel()
                 out.append(float(sum(logits[i, t] - logz[i] for i, t in enumerate(tail))))
+            return out
+
+
+    def _first_token(self, word: str) -> int:
+        cached = self._first.get(word)
+        if cached is None:
+            toks = self.tokenize(word)
+            cached = self._first[word] = toks[0] if toks else -1
+        return cached
+
+    def next_word_logprobs(self, text: str, asks: list[tuple[int, list[str]]]) -> list[tuple[float, list[float]] | None]:
+        """For each ``(char offset of a word in text, alternatives)``: the log P of the word's first
+        token and of each alternative's first token at that place, given the text before it.
+
+        One left-to-right read of ``text`` (in windows of :data:`WINDOW` tokens) answers every
+        position: a causal model's next-token distribution scores all alternatives at once.
+        ``None`` where no model token starts at the word. Alternatives are written as they
+        would appear (case included); a leading space is added when the word has one.
+        """
+        if not asks:
+            return []
+        data = text.encode("utf-8")
+        offsets = sorted({pos for pos, _ in asks})
+        byte_at = {}
+        b = 0
+        it = iter(offsets)
+        nxt = next(it, None)
+        for i, ch in enumerate(text):
+            while nxt is not None and nxt == i:
+                byte_at[nxt] = b
+                nxt = next(it, None)
+            if nxt is None:
+                break
+            b += len(ch.encode("utf-8"))
+        with self._lock:
+            toks = self.tokenize("\n")[:1] + self.tokenize(text)
+            tok_start: dict[int, int] = {}
+            pos = 0
+            for k, t in enumerate(toks[1:], 1):
+                tok_start[pos] = k
+                pos += len(self._llm.detokenize([t]))
+            wanted: dict[int, list[int]] = {}  # token index -> indices into asks
+            spaced: list[bool] = []
+            for n, (offset, _alts) in enumerate(asks):
+                bo = byte_at.get(offset, -1)
+                space = bo > 0 and data[bo - 1 : bo] == b" " and (bo - 1) in tok_start
+                k = tok_start.get(bo - 1) if space else tok_start.get(bo)
+                spaced.append(space)
+                if k is not None:
+                    wanted.setdefault(k, []).append(n)
+            out: list[tuple[float, list[float]] | None] = [None] * len(asks)
+            step = self.WINDOW - self.OVERLAP
+            llm = self._llm
+            for s in range(1, len(toks), step):
+                hi = min(len(toks), s + step)
+                todo = [k for k in range(s, hi) if k in wanted]
+                if not todo:
+                    continue
+                lo = max(0, s - self.OVERLAP)
+                llm.reset()
+                llm.eval(toks[lo:hi])
+                for k in todo:
+                    row = np.asarray(llm.scores[k - 1 - lo], dtype=np.float64)
+                    m = row.max()
+                    logz = m + math.log(np.exp(row - m).sum())
+                    for n in wanted[k]:
+                        pre = " " if spaced[n] else ""
+                        alts = [self._first_token(pre + a) for a in asks[n][1]]
+                        out[n] = (float(row[toks[k]] - logz), [float(row[a] - logz) if a >= 0 else -50.0 for a in alts])
+            self._llm.reset()
             return out
 
 

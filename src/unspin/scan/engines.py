@@ -12,25 +12,12 @@ from __future__ import annotations
 import collections
 import multiprocessing
 import os
-import types
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
 from unspin.config import Config
-
-def _mappingproxy(d: dict[Any, Any]) -> types.MappingProxyType:
-    return types.MappingProxyType(d)
-
-
-def _reduce_mappingproxy(m: types.MappingProxyType) -> tuple[Any, tuple[dict[Any, Any]]]:
-    return _mappingproxy, (dict(m),)
-
-
-# A Config may hold read-only mappings, which plain pickle refuses: send them to workers as such.
-ForkingPickler.register(types.MappingProxyType, _reduce_mappingproxy)
 
 BatchFn = Callable[[list[Any], Config], tuple[list[Any], float]]
 Crashed = Callable[[Any, str], Any]

@@ -3,7 +3,8 @@
 For each span whose best candidate passed the cheap scorer's floor, the few best originals and
 the observed wording are each scored as the continuation of the same sentence prefix (one
 SmolLM2 pass over the prefix, reused). ``neural`` = log P(original) − log P(observed), in nats;
-the final score combines it with the cheap score (weights in ``data/weights.json``).
+the final score combines it with the cheap score (weights in ``data/weights.json``; one-word
+candidates have their own, ``word_rerank``).
 Skipped, leaving the cheap scores, when the model is not installed.
 """
 from __future__ import annotations
@@ -84,10 +85,11 @@ def rerank(doc: Doc, knowledge: Knowledge, config: Config) -> Doc:
     w = weights().get("rerank")
     if not w:
         return doc
+    w_word = weights().get("word_rerank", w)
     for top, rest in add_neural(doc, config):
         for cand in top:
             delta = cand.features["neural"]
-            cand.score = rescore(cand, w)
+            cand.score = rescore(cand, w_word if cand.kind == "word" else w)
             cand.evidence.append(f"SmolLM2 finds the original {delta:+.1f} nats more likely in its sentence")
         floor = min(c.score for c in top)
         for cand in rest:

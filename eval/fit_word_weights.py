@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""Fit the one-word spin model (``word`` and ``word_rerank`` in ``src/unspin/data/weights.json``).
+
+Data: clean **dev** documents of ../shared/data/clean spun by :mod:`unspin.synth` (the project's
+own synthetic spinner). A one-word candidate is positive when it sits on a word the spinner
+replaced and restores what was there. Stage one fits the cheap model on the candidates' features
+(:data:`unspin.stages.words.WORD_FEATURES`); stage two lets the neural model read the best
+candidates with their right-hand context (as the rerank stage does) and fits
+``[bias, cheap logit, neural]``. Only weights are learned; no pair enters the knowledge.
+
+Usage: python eval/fit_word_weights.py [--docs 40] [--rate 0.15] [--dry-run]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+sys.path.insert(0, str(ROOT / "eval"))
+
+from fit_weights import fit  # noqa: E402
+from unspin import knowledge as knowledge_mod  # noqa: E402
+from unspin.config import Config  # noqa: E402
+from unspin.doc import Doc  # noqa: E402
+from unspin.knowledge import neural  # noqa: E402
+from unspin.stages.findings import render  # noqa: E402
+from unspin.stages.rerank import _logit, add_neural  # noqa: E402
+from unspin.stages.tokenize import tokenize  # noqa: E402
+from unspin.stages.words import WORD_FEATURES, word_features  # noqa: E402
+from unspin.synth import spin  # noqa: E402
+
+
+def clean_docs(split: str, limit: int) -> list[str]:
+    """Texts of the clean ``split``, news and science interleaved."""
+    per = {}
+    for path in sorted((SHARED / "data" / "clean").glob("*.jsonl")):
+        per[path.stem] = [json.loads(l)["text"] for l in path.open(encoding="utf-8") if json.loads(l)["split"] == split]
+    out = []
+    for group in zip(*per.values()):
+        out.extend(group)
+    return out[:limit]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--docs", type=int, default=40)
+    ap.add_argument("--rate", type=float, default=0.15)
+    ap.add_argument("--l2", type=float, default=1.0)
+    ap.add_argument("--dry-run", action="store_true")
+    a = ap.parse_args()
+    if not (SHARED / "data" / "clean").exists():
+        print(f"skipped: {SHARED / 'data' / 'clean'} not found")
+        return 0
+    if not neural.available():
+        print("the neural model is not installed: nothing to fit")
+        return 1
+    kn, cfg = knowledge_mod.get(), Config()
+    t0 = time.perf_counter()
+    X, y, docs = [], [], []
+    edits_total = 0
+    for n, text in enumerate(clean_docs("dev", a.docs)):
+        spun = spin(text, rate=a.rate, seed=n, knowledge=kn)
+        gold = {(e.start, e.end): e.original.lower() for e in spun.edits if " " not in e.spun and " " not in e.original}
+        edits_total += len(gold)
+        doc = tokenize(Doc(spun.text))
+        cands = word_features(doc, kn, cfg)
+        for c in cands:
+            tok = doc.tokens[c.first]
+            label = float(gold.get((tok.start, tok.end)) == render(doc, c).lower())
+            c.features["label"] = label
+            X.append([c.features[f] for f in WORD_FEATURES])
+            y.append(label)
+        doc.candidates = cands
+        docs.append(doc)
+    X, y = np.array(X), np.array(y)
+    reach = int(y.sum())
+    print(f"{len(docs)} documents, {edits_total} one-word edits, {len(y)} candidates, {reach} restore an edit ({time.perf_counter() - t0:.0f} s)")
+    w = fit(X, y, a.l2, positive_weight=1.0)
+    p = 1 / (1 + np.exp(-(w[0] + X @ w[1:])))
+    for thr in (0.1, 0.3, 0.5, 0.7):
+        sel = p >= thr
+        print(f"  cheap p>={thr}: {int(sel.sum())} kept, precision {y[sel].mean() if sel.any() else float('nan'):.3f}, positives kept {int(y[sel].sum())}")
+    word = {"bias": round(float(w[0]), 4), **{n: round(float(v), 4) for n, v in zip(WORD_FEATURES, w[1:])}}
+    # stage two: the neural model reads the best candidates with their right-hand context
+    k = 0
+    for doc in docs:
+        for c in doc.candidates:
+            c.score = float(p[k])
+            k += 1
+    rows, labels = [], []
+    floor = Config().rerank_floor
+    for doc in docs:
+        for top, _rest in add_neural(doc, cfg._replace(rerank_floor=min(floor, 0.1))):
+            for c in top:
+                rows.append([_logit(c.score), max(-15.0, min(15.0, c.features["neural"]))])
+                labels.append(c.features["label"])
+    X2, y2 = np.array(rows), np.array(labels)
+    w2 = fit(X2, y2, a.l2)
+    p2 = 1 / (1 + np.exp(-(w2[0] + X2 @ w2[1:])))
+    print(f"rerank: {len(y2)} candidates read, {int(y2.sum())} positive ({time.perf_counter() - t0:.0f} s)")
+    for thr in (0.5, 0.7, 0.9):
+        sel = p2 >= thr
+        print(f"  p>={thr}: {int(sel.sum())} kept, precision {y2[sel].mean() if sel.any() else float('nan'):.3f}, positives kept {int(y2[sel].sum())}/{reach}")
+    word_rerank = {"bias": round(float(w2[0]), 4), "cheap": round(float(w2[1]), 4), "neural": round(float(w2[2]), 4)}
+    print(json.dumps({"word": word, "word_rerank": word_rerank}, indent=1))
+    if not a.dry_run:
+        path = ROOT / "src" / "unspin" / "data" / "weights.json"
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["weights"]["word"] = word
+        data["weights"]["word_rerank"] = word_rerank
+        data["word_fitted_by"] = f"eval/fit_word_weights.py --docs {a.docs} --rate {a.rate} --l2 {a.l2} (synthetic spins of clean dev text)"
+        path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

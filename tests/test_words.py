@@ -1,0 +1,61 @@
+"""One-word spins: the neural model reads the text once and scores every content word's originals."""
+from __future__ import annotations
+
+import pytest
+
+import unspin
+from conftest import finding_at
+from unspin.config import Config
+from unspin.doc import Doc
+from unspin.knowledge import neural
+from unspin.stages.tokenize import tokenize
+from unspin.stages.words import word_features, word_options
+
+pytestmark = [
+    pytest.mark.usefixtures("kn"),
+    pytest.mark.skipif(not neural.available(), reason="the neural model is not installed"),
+]
+
+
+def test_word_options_are_inflected_one_word_originals(kn):
+    opts = word_options("folks", kn, Config())
+    assert "people" in opts or "persons" in opts
+    assert all(" " not in o for o in opts)
+    assert "folks" not in opts and "folk" not in opts
+    assert word_options("the", kn, Config()) == {}  # function words are left alone
+
+
+def test_next_word_logprobs_line_up_with_words():
+    lm = neural.get()
+    text = "He sat on the chair. Then the White Home said «no»."
+    asks = [(text.index("chair"), ["chair", "banana"]), (text.index("Home"), ["House", "Home"])]
+    (obs1, alts1), (obs2, alts2) = lm.next_word_logprobs(text, asks)
+    assert alts1[0] == pytest.approx(obs1)  # the word itself scores as the word
+    assert alts1[0] > alts1[1]
+    assert alts2[0] > obs2 + 2  # after "the White", House reads far better than Home
+    assert alts2[1] == pytest.approx(obs2)
+
+
+def test_word_candidates_carry_features_and_evidence(kn):
+    text = "We are working to deliver this legislation for the American people as soon as doable."
+    doc = tokenize(Doc(text))
+    cands = word_features(doc, kn, Config())
+    got = {(doc.tokens[c.first].text, c.original[0]) for c in cands}
+    assert ("doable", "possible") in got
+    cand = next(c for c in cands if c.original == ("possible",))
+    assert cand.features["gain"] > 2 and cand.kind == "word"
+    assert any("SmolLM2" in e for e in cand.evidence)
+
+
+def test_one_word_spin_is_found_and_restored():
+    text = "We are working around the clock to deliver this legislation for the American people as soon as doable."
+    report = unspin.check(text)
+    finding = finding_at(text, report.findings, "doable")
+    assert finding is not None and finding.kind == "word"
+    assert finding.suggestions[0].text == "possible"
+    assert unspin.restore(text).text.endswith("as soon as possible.")
+
+
+def test_word_spins_can_be_switched_off():
+    text = "We are working around the clock to deliver this legislation for the American people as soon as doable."
+    assert finding_at(text, unspin.check(text, word_spins=False).findings, "doable") is None
