@@ -59,3 +59,12 @@ def test_one_word_spin_is_found_and_restored():
 def test_word_spins_can_be_switched_off():
     text = "We are working around the clock to deliver this legislation for the American people as soon as doable."
     assert finding_at(text, unspin.check(text, word_spins=False).findings, "doable") is None
+
+
+def test_long_unbroken_text_is_read_in_pieces():
+    """A text with no sentence ends longer than a segment still gets every word scored."""
+    lm = neural.get()
+    text = " ".join(["the cat sat on the mat"] * 400)
+    asks = [(i, ["dog"]) for i in range(0, len(text), 500) if text[i - 1 : i] in ("", " ")]
+    got = lm.next_word_logprobs(text, asks)
+    assert len(got) == len(asks) and sum(g is not None for g in got) >= len(asks) - 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import math
 import os
+import re
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -48,9 +49,9 @@ class CausalLM:
     #: Cached (prefix, options) results kept.
     CACHE_SIZE = 20_000
 
-    #: Tokens read per window by :meth:`next_word_logprobs`, and how many of them are context only.
-    WINDOW = 384
-    OVERLAP = 96
+    #: Longest segment :meth:`next_word_logprobs` reads at once, and the context given before it.
+    SEGMENT_CHARS = 1000
+    CONTEXT_CHARS = 300
 
     def __init__(self, path: Path | None = None, n_ctx: int = 384) -> None:
         from llama_cpp import Llama
@@ -62,6 +63,7 @@ class CausalLM:
         self._lock = threading.Lock()
         self._cache: dict[tuple[str, tuple[str, ...]], list[float]] = {}
         self._first: dict[str, int] = {}
+        self._segments: dict[tuple, list] = {}
         self.n_ctx = n_ctx
 
     def tokenize(self, text: str, bos: bool = False) -> list[int]:
@@ -120,63 +122,102 @@ class CausalLM:
         """For each ``(char offset of a word in text, alternatives)``: the log P of the word's first
         token and of each alternative's first token at that place, given the text before it.
 
-        One left-to-right read of ``text`` (in windows of :data:`WINDOW` tokens) answers every
-        position: a causal model's next-token distribution scores all alternatives at once.
-        ``None`` where no model token starts at the word. Alternatives are written as they
-        would appear (case included); a leading space is added when the word has one.
+        The text is read left to right, a segment (a paragraph, or a run of its sentences) at a
+        time with :data:`CONTEXT_CHARS` of the text before it as context: a causal model's
+        next-token distribution scores all alternatives of a word at once. Segments are cached,
+        so a repeated paragraph costs one read. ``None`` where no model token starts at the word.
+        Alternatives are written as they would appear (case included).
         """
-        if not asks:
-            return []
-        data = text.encode("utf-8")
-        offsets = sorted({pos for pos, _ in asks})
-        byte_at = {}
-        b = 0
-        it = iter(offsets)
-        nxt = next(it, None)
-        for i, ch in enumerate(text):
-            while nxt is not None and nxt == i:
-                byte_at[nxt] = b
-                nxt = next(it, None)
-            if nxt is None:
-                break
-            b += len(ch.encode("utf-8"))
+        out: list[tuple[float, list[float]] | None] = [None] * len(asks)
+        order = sorted(range(len(asks)), key=lambda n: asks[n][0])
+        k = 0
+        for seg_start, seg_end in segments(text, self.SEGMENT_CHARS):
+            mine = []
+            while k < len(order) and asks[order[k]][0] < seg_end:
+                if asks[order[k]][0] >= seg_start:
+                    mine.append(order[k])
+                k += 1
+            if not mine:
+                continue
+            ctx_start = max(0, seg_start - self.CONTEXT_CHARS)
+            context = text[ctx_start:seg_start]
+            if ctx_start > 0:
+                cut = context.find(" ")
+                context = context[cut + 1 :] if cut >= 0 else context
+            segment = text[seg_start:seg_end]
+            local = tuple((asks[n][0] - seg_start, tuple(asks[n][1])) for n in mine)
+            key = (context, segment, local)
+            hit = self._segments.get(key)
+            if hit is None:
+                hit = self._segments[key] = self._read_segment(context, segment, local)
+                if len(self._segments) > self.CACHE_SIZE:
+                    self._segments.pop(next(iter(self._segments)))
+            for n, result in zip(mine, hit):
+                out[n] = result
+        return out
+
+    def _read_segment(self, context: str, segment: str, asks: tuple[tuple[int, tuple[str, ...]], ...]) -> list[tuple[float, list[float]] | None]:
+        data = segment.encode("utf-8")
         with self._lock:
-            toks = self.tokenize("\n")[:1] + self.tokenize(text)
-            tok_start: dict[int, int] = {}
-            pos = 0
-            for k, t in enumerate(toks[1:], 1):
-                tok_start[pos] = k
-                pos += len(self._llm.detokenize([t]))
-            wanted: dict[int, list[int]] = {}  # token index -> indices into asks
-            spaced: list[bool] = []
-            for n, (offset, _alts) in enumerate(asks):
-                bo = byte_at.get(offset, -1)
-                space = bo > 0 and data[bo - 1 : bo] == b" " and (bo - 1) in tok_start
-                k = tok_start.get(bo - 1) if space else tok_start.get(bo)
-                spaced.append(space)
-                if k is not None:
-                    wanted.setdefault(k, []).append(n)
-            out: list[tuple[float, list[float]] | None] = [None] * len(asks)
-            step = self.WINDOW - self.OVERLAP
             llm = self._llm
-            for s in range(1, len(toks), step):
-                hi = min(len(toks), s + step)
-                todo = [k for k in range(s, hi) if k in wanted]
-                if not todo:
+            head = self.tokenize("\n")[:1] + (self.tokenize(context) if context else [])
+            body = self.tokenize(segment)
+            body = body[: self.n_ctx - 1]
+            room = self.n_ctx - 1 - len(body)
+            ctx = head[1:]
+            head = head[:1] + (ctx[len(ctx) - room :] if len(ctx) > room else ctx)
+            tok_at: dict[int, int] = {}  # byte offset in the segment -> index in head + body
+            pos = 0
+            for i, t in enumerate(body):
+                tok_at[pos] = len(head) + i
+                pos += len(llm.detokenize([t]))
+            llm.reset()
+            llm.eval(head + body)
+            seq = head + body
+            results: list[tuple[float, list[float]] | None] = []
+            for offset, alts in asks:
+                bo = len(segment[:offset].encode("utf-8"))
+                spaced = bo > 0 and data[bo - 1 : bo] == b" " and (bo - 1) in tok_at
+                i = tok_at.get(bo - 1) if spaced else tok_at.get(bo)
+                if i is None or i < 1:
+                    results.append(None)
                     continue
-                lo = max(0, s - self.OVERLAP)
-                llm.reset()
-                llm.eval(toks[lo:hi])
-                for k in todo:
-                    row = np.asarray(llm.scores[k - 1 - lo], dtype=np.float64)
-                    m = row.max()
-                    logz = m + math.log(np.exp(row - m).sum())
-                    for n in wanted[k]:
-                        pre = " " if spaced[n] else ""
-                        alts = [self._first_token(pre + a) for a in asks[n][1]]
-                        out[n] = (float(row[toks[k]] - logz), [float(row[a] - logz) if a >= 0 else -50.0 for a in alts])
-            self._llm.reset()
-            return out
+                row = np.asarray(llm.scores[i - 1], dtype=np.float64)
+                m = row.max()
+                logz = m + math.log(np.exp(row - m).sum())
+                pre = " " if spaced else ""
+                firsts = [self._first_token(pre + a) for a in alts]
+                results.append((float(row[seq[i]] - logz), [float(row[f] - logz) if f >= 0 else -50.0 for f in firsts]))
+            llm.reset()
+            return results
+
+
+_PARAGRAPH = re.compile(r"\n\s*\n")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def segments(text: str, max_chars: int) -> list[tuple[int, int]]:
+    """Split ``text`` into ``(start, end)`` pieces: paragraphs, long ones cut between sentences
+    (or, failing that, anywhere) so that no piece is longer than ``max_chars``."""
+    pieces = []
+    start = 0
+    bounds = [m.end() for m in _PARAGRAPH.finditer(text)] + [len(text)]
+    for end in bounds:
+        if end <= start:
+            continue
+        cuts = [start] + [m.end() for m in _SENTENCE_END.finditer(text, start, end)] + [end]
+        s = start
+        for a, b in zip(cuts, cuts[1:]):
+            if b - s > max_chars and a > s:
+                pieces.append((s, a))
+                s = a
+            while b - s > max_chars:
+                pieces.append((s, s + max_chars))
+                s += max_chars
+        if s < end:
+            pieces.append((s, end))
+        start = end
+    return pieces
 
 
 _LM: CausalLM | None = None
