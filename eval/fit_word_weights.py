@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """Fit the one-word spin model (``word`` and ``word_rerank`` in ``src/unspin/data/weights.json``).
 
-Data: clean **dev** documents of ../shared/data/clean spun by :mod:`unspin.synth` (the project's
-own synthetic spinner). A one-word candidate is positive when it sits on a word the spinner
-replaced and restores what was there. Stage one fits the cheap model on the candidates' features
+Data (``--data``): ``synth`` — clean **dev** documents of ../shared/data/clean spun by
+:mod:`unspin.synth` (the project's own spinner): a one-word candidate is positive when it sits on a
+word the spinner replaced and restores what was there; ``pps`` — the PPS **dev** tortured phrases
+in the scorer's templates: a candidate is positive when it restores its word of a same-length
+phrase (*woodland* → *forest* inside *irregular woodland*), negative everywhere else (control
+documents and unspun clean dev documents included); ``both``. Stage one fits the cheap model on the candidates' features
 (:data:`unspin.stages.words.WORD_FEATURES`); stage two lets the neural model read the best
 candidates with their right-hand context (as the rerank stage does) and fits
 ``[bias, cheap logit, neural]``. Only weights are learned; no pair enters the knowledge.
 
-Usage: python eval/fit_word_weights.py [--docs 40] [--rate 0.15] [--dry-run]
+Usage: python eval/fit_word_weights.py [--data synth] [--pairs 600] [--docs 24] [--rate 0.15] [--dry-run]
 """
 from __future__ import annotations
 
@@ -49,9 +52,11 @@ def clean_docs(split: str, limit: int) -> list[str]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--docs", type=int, default=40)
+    ap.add_argument("--docs", type=int, default=24)
     ap.add_argument("--rate", type=float, default=0.15)
     ap.add_argument("--l2", type=float, default=1.0)
+    ap.add_argument("--data", choices=["synth", "pps", "both"], default="synth")
+    ap.add_argument("--pairs", type=int, default=600, help="PPS dev pairs used (--data pps/both)")
     ap.add_argument("--dry-run", action="store_true")
     a = ap.parse_args()
     if not (SHARED / "data" / "clean").exists():
@@ -64,23 +69,60 @@ def main() -> int:
     t0 = time.perf_counter()
     X, y, docs = [], [], []
     edits_total = 0
-    for n, text in enumerate(clean_docs("dev", a.docs)):
-        spun = spin(text, rate=a.rate, seed=n, knowledge=kn)
-        gold = {(e.start, e.end): e.original.lower() for e in spun.edits if " " not in e.spun and " " not in e.original}
-        edits_total += len(gold)
-        doc = tokenize(Doc(spun.text))
+    def add(doc: Doc, label_of) -> None:
         cands = word_features(doc, kn, cfg)
+        kept = []
         for c in cands:
-            tok = doc.tokens[c.first]
-            label = float(gold.get((tok.start, tok.end)) == render(doc, c).lower())
+            label = label_of(c)
+            if label is None:
+                continue  # ambiguous: left out of the fit
             c.features["label"] = label
             X.append([c.features[f] for f in WORD_FEATURES])
             y.append(label)
-        doc.candidates = cands
+            kept.append(c)
+        doc.candidates = kept
         docs.append(doc)
+
+    if a.data in ("synth", "both"):
+        for n, text in enumerate(clean_docs("dev", a.docs)):
+            spun = spin(text, rate=a.rate, seed=n, knowledge=kn)
+            gold = {(e.start, e.end): e.original.lower() for e in spun.edits if " " not in e.spun and " " not in e.original}
+            edits_total += len(gold)
+            doc = tokenize(Doc(spun.text))
+            add(doc, lambda c, doc=doc, gold=gold: float(gold.get((doc.tokens[c.first].start, doc.tokens[c.first].end)) == render(doc, c).lower()))
+    if a.data in ("pps", "both"):
+        sys.path.insert(0, str(SHARED / "eval"))
+        import csv
+
+        import pps_eval  # the shared scorer's own templates
+
+        with open(SHARED / "data" / "pps" / "pairs.tsv", encoding="utf-8") as fh:
+            rows = [r for r in csv.DictReader(fh, delimiter="\t") if r["split"] == "dev"][: a.pairs]
+        built, meta = pps_eval.build_docs([(r["tortured"], r["original"]) for r in rows])
+        for d in built:
+            kind, s0, e0, tortured, original, text = meta[d["id"]]
+            doc = tokenize(Doc(text))
+            if kind != "spun":
+                add(doc, lambda c: 0.0)
+                continue
+            t_words, o_words = tortured.split(), original.split()
+            same = len(t_words) == len(o_words)
+            edits_total += sum(t != o for t, o in zip(t_words, o_words)) if same else 0
+            inside = [i for i, t in enumerate(doc.tokens) if t.is_word and s0 <= t.start < e0]
+
+            def label_of(c, doc=doc, inside=inside, same=same, o_words=o_words):
+                if c.first not in inside:
+                    return 0.0
+                if not same or len(inside) != len(o_words):
+                    return None
+                return float(render(doc, c).lower() == o_words[inside.index(c.first)])
+
+            add(doc, label_of)
+        for text in clean_docs("dev", a.docs):
+            add(tokenize(Doc(text)), lambda c: 0.0)
     X, y = np.array(X), np.array(y)
     reach = int(y.sum())
-    print(f"{len(docs)} documents, {edits_total} one-word edits, {len(y)} candidates, {reach} restore an edit ({time.perf_counter() - t0:.0f} s)")
+    print(f"{len(docs)} documents, {edits_total} changed words, {len(y)} candidates, {reach} restore an edit ({time.perf_counter() - t0:.0f} s)")
     w = fit(X, y, a.l2, positive_weight=1.0)
     p = 1 / (1 + np.exp(-(w[0] + X @ w[1:])))
     for thr in (0.1, 0.3, 0.5, 0.7):
@@ -114,7 +156,7 @@ def main() -> int:
         data = json.loads(path.read_text(encoding="utf-8"))
         data["weights"]["word"] = word
         data["weights"]["word_rerank"] = word_rerank
-        data["word_fitted_by"] = f"eval/fit_word_weights.py --docs {a.docs} --rate {a.rate} --l2 {a.l2} (synthetic spins of clean dev text)"
+        data["word_fitted_by"] = f"eval/fit_word_weights.py --data {a.data} --pairs {a.pairs} --docs {a.docs} --rate {a.rate} --l2 {a.l2}"
         path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {path}")
     return 0
