@@ -128,3 +128,16 @@ def test_scan_honours_allow_and_lexicon(runner, tmp_path):
     texts = {f["text"]: f for f in record["findings"]}
     assert "crude information" not in texts
     assert texts["tallness bracket"]["kind"] == "lexicon"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Several randomised trials compared the two drugs in older patients.",
+        "The envoy Muhammad Amin met the minister.",
+        "Two randomised trials were stopped early.",
+    ],
+)
+def test_spelling_variants_are_not_spins(text):
+    """British spellings and transliterations are not thesaurus swaps, even at a low threshold."""
+    assert unspin.check(text, min_confidence=0.2).findings == []

@@ -56,6 +56,25 @@ def inflect_like(original: str, observed: str) -> str:
     return forms[0] if forms else original
 
 
+_VOWELS = str.maketrans("", "", "aeiouy")
+
+
+@lru_cache(maxsize=200_000)
+def skeleton(word: str) -> str:
+    """The word's consonants, doubled letters merged and *z* read as *s*: equal skeletons mark spelling
+    variants (*randomised*/*randomized*, *Muhammad*/*Mohammed*, *colour*/*color*), not synonyms."""
+    out = []
+    for ch in word.lower().replace("z", "s").translate(_VOWELS):
+        if not out or out[-1] != ch:
+            out.append(ch)
+    return "".join(out)
+
+
+def spelling_variant(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` are two spellings of one word (British/American, transliteration)."""
+    return a != b and len(skeleton(a)) >= 3 and skeleton(a) == skeleton(b)
+
+
 def match_case(original: str, observed: str) -> str:
     """Write ``original`` in the letter case of ``observed`` (UPPER, Title or lower)."""
     if observed.isupper() and len(observed) > 1:

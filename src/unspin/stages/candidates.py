@@ -46,8 +46,8 @@ def word_options(word: str, knowledge: Knowledge, config: Config) -> WordOptions
     if changeable:
         for form in forms:
             for link in knowledge.links(form):
-                if " " in link.original or link.original in keep:
-                    continue
+                if " " in link.original or link.original in keep or morph.spelling_variant(link.original, form):
+                    continue  # a spelling variant (*randomised* for *randomized*) is not a spin
                 for variant in {link.original, morph.inflect_like(link.original, word)}:
                     best = links.get(variant)
                     if best is None or link.strength > best.strength:

@@ -40,6 +40,8 @@ def word_options(word: str, knowledge: Knowledge, config: Config) -> dict[str, L
             orig = link.original
             if " " in orig or "-" in orig or orig in forms or knowledge.zipf(orig) < MIN_ORIG_ZIPF:
                 continue
+            if morph.spelling_variant(orig, form):
+                continue  # *colour* for *color* is a spelling, not a spin
             variant = morph.inflect_like(orig, word)
             if variant in forms:
                 continue
