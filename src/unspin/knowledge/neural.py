@@ -12,6 +12,7 @@ import math
 import os
 import re
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -75,13 +76,16 @@ class CausalLM:
 
         Results are cached: repeated passages (boilerplate, copied paragraphs) cost one read.
         """
-        key = (prefix, tuple(options))
-        hit = self._cache.get(key)
+        return list(self._remember(self._cache, (prefix, tuple(options)), lambda: self._continuations(prefix, options)))
+
+    def _remember(self, cache: dict, key: tuple, compute: Callable[[], list]) -> list:
+        """``cache[key]``, computed on a miss; the oldest entry goes once the cache holds :data:`CACHE_SIZE`."""
+        hit = cache.get(key)
         if hit is None:
-            hit = self._cache[key] = self._continuations(prefix, options)
-            if len(self._cache) > self.CACHE_SIZE:
-                self._cache.pop(next(iter(self._cache)))
-        return list(hit)
+            hit = cache[key] = compute()
+            if len(cache) > self.CACHE_SIZE:
+                cache.pop(next(iter(cache)))
+        return hit
 
     def _continuations(self, prefix: str, options: list[str]) -> list[float]:
         llm = self._llm
@@ -109,7 +113,6 @@ class CausalLM:
                 logz = (m + np.log(np.exp(logits - m).sum(axis=1, keepdims=True))).ravel()
                 out.append(float(sum(logits[i, t] - logz[i] for i, t in enumerate(tail))))
             return out
-
 
     def _first_token(self, word: str) -> int:
         cached = self._first.get(word)
@@ -146,12 +149,7 @@ class CausalLM:
                 context = context[cut + 1 :] if cut >= 0 else context
             segment = text[seg_start:seg_end]
             local = tuple((asks[n][0] - seg_start, tuple(asks[n][1])) for n in mine)
-            key = (context, segment, local)
-            hit = self._segments.get(key)
-            if hit is None:
-                hit = self._segments[key] = self._read_segment(context, segment, local)
-                if len(self._segments) > self.CACHE_SIZE:
-                    self._segments.pop(next(iter(self._segments)))
+            hit = self._remember(self._segments, (context, segment, local), lambda: self._read_segment(context, segment, local))
             for n, result in zip(mine, hit):
                 out[n] = result
         return out

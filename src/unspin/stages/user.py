@@ -53,8 +53,7 @@ def apply_user_lists(doc: Doc, knowledge: Knowledge, config: Config) -> Doc:
         doc.candidates = [c for c in doc.candidates if not any(c.first <= b and c.last >= a for a, b, _ in allowed)]
     if config.lexicon:
         for first, last, spun in _occurrences(doc, config.lexicon):
-            originals = config.lexicon[spun]
-            for rank, original in enumerate([originals] if isinstance(originals, str) else originals):
+            for rank, original in enumerate(config.lexicon[spun]):
                 cand = Candidate(first, last, tuple(original.split()), "lexicon")
                 cand.score = LEXICON_SCORE - 0.01 * rank
                 cand.evidence.append(f"'{spun}' → '{original}' is in the user's lexicon")

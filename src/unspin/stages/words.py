@@ -74,6 +74,7 @@ def word_features(doc: Doc, knowledge: Knowledge, config: Config) -> list[Candid
             continue
         obs_lp, alt_lps = got
         tok = doc.tokens[i]
+        base = morph.lemmas(tok.lower)
         ranked = sorted(zip(alt_lps, range(len(items))), reverse=True)[:PER_WORD]
         for lp, k in ranked:
             gain = lp - obs_lp
@@ -81,7 +82,6 @@ def word_features(doc: Doc, knowledge: Knowledge, config: Config) -> list[Candid
                 break
             orig, link = items[k]
             cand = Candidate(i, i, (orig,), "word")
-            base = morph.lemmas(tok.lower)
             cand.features.update(
                 gain=min(gain, 15.0),
                 obs_lp=max(obs_lp, -20.0),
