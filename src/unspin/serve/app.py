@@ -1,0 +1,163 @@
+"""The FastAPI application: ``/v1/check``, ``/v1/restore``, ``/v1/trace``, ``/healthz`` and the page at ``/``."""
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+import unspin
+from unspin.api import InputError
+from unspin.serve.limits import ApiError, WorkQueue, read_body
+from unspin.serve.schemas import CheckRequest, TextRequest, TraceRequest, parse
+from unspin.serve.settings import Settings
+
+log = logging.getLogger("unspin.serve")
+STATIC = Path(__file__).parent / "static"
+#: The page loads only its own files and talks only to this server.
+PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+WARM_UP_TEXT = "The results are as pursues: crude information from the Center East shows the White Home was right."
+
+
+class ErrorBody(BaseModel):
+    """Every error answer: a message for people and the HTTP status."""
+
+    error: str
+    status: int
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody, "description": what}
+    for code, what in {
+        400: "body is not JSON or not UTF-8", 408: "body sent too slowly", 413: "body over the size limit",
+        422: "fields missing, unknown or invalid; text binary or empty", 503: "busy: retry after Retry-After seconds",
+        504: "took longer than the time limit",
+    }.items()
+}
+
+
+def _body_doc(model: type[BaseModel]) -> dict[str, Any]:
+    """OpenAPI ``requestBody`` for an endpoint that parses its JSON body itself."""
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": model.model_json_schema()}}}}
+
+
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
+
+
+class SecurityHeaders:
+    """ASGI middleware: ``nosniff`` and ``no-referrer`` on every response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers if scope["type"] == "http" else send)
+
+
+def open_trace_index(path: Path) -> Any:
+    """The trace index at ``path`` via :func:`unspin.trace.open_index`; ``RuntimeError`` if tracing is unavailable."""
+    try:
+        from unspin.trace import open_index
+    except ImportError as exc:
+        raise RuntimeError(f"tracing is not available in this installation ({exc})") from None
+    return open_index(path)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The application for ``settings``; a configured trace index is opened here, so a bad one fails early."""
+    settings = settings or Settings()
+    index = open_trace_index(settings.index) if settings.index is not None else None
+    queue = WorkQueue(settings.workers, settings.queue)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if settings.warm_up:
+            await queue.run(unspin.check, WARM_UP_TEXT, CheckRequest(text=WARM_UP_TEXT).config(settings.fast), timeout=600)
+        yield
+        queue.shutdown()
+
+    app = FastAPI(
+        title="unspin",
+        version=unspin.__version__,
+        summary="Find article spinning (tortured phrases) and restore the original wording.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.queue = queue
+    app.add_middleware(SecurityHeaders)
+
+    @app.exception_handler(ApiError)
+    async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return _error(exc.status, exc.message, exc.headers)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        message = {404: f"no such page or endpoint: {request.url.path}", 405: f"{request.method} is not allowed on {request.url.path}"}.get(exc.status_code, str(exc.detail))
+        return _error(exc.status_code, message, dict(exc.headers or {}))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return _error(422, "; ".join(str(e.get("msg")) for e in exc.errors()))
+
+    @app.exception_handler(Exception)
+    async def internal_error(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error", exc_info=exc)
+        return _error(500, f"internal error ({type(exc).__name__}); please report it")
+
+    async def handle(request: Request, model: type[TextRequest], work: Callable[[Any], dict[str, Any]]) -> JSONResponse:
+        body = await read_body(request, settings.max_body_bytes, settings.body_timeout)
+        parsed = parse(body, model)
+        try:
+            return JSONResponse(await queue.run(work, parsed, timeout=settings.request_timeout))
+        except InputError as exc:
+            raise ApiError(422, str(exc)) from None
+
+    @app.post("/v1/check", openapi_extra=_body_doc(CheckRequest), responses=_ERRORS, tags=["api"])
+    async def check(request: Request) -> JSONResponse:
+        """Find spun spans: ``{spin_score, n_words, findings: [{start, end, text, confidence, kind, suggestions, evidence}], warnings}``.
+
+        Offsets count Unicode code points of ``text``.
+        """
+        return await handle(request, CheckRequest, lambda r: unspin.check(r.text, r.config(settings.fast)).to_dict())
+
+    @app.post("/v1/restore", openapi_extra=_body_doc(CheckRequest), responses=_ERRORS, tags=["api"])
+    async def restore(request: Request) -> JSONResponse:
+        """Restore the original wording: ``{text, edits: [{start, end, original, replacement, confidence}], spin_score}``."""
+        return await handle(request, CheckRequest, lambda r: unspin.restore(r.text, r.config(settings.fast)).to_dict())
+
+    @app.post("/v1/trace", openapi_extra=_body_doc(TraceRequest), responses={**_ERRORS, 404: {"model": ErrorBody, "description": "no index configured"}}, tags=["api"])
+    async def trace(request: Request) -> JSONResponse:
+        """The likely sources of a text in the configured index (404 when the server has none)."""
+        if index is None:
+            raise ApiError(404, "no index configured; start the server with --index PATH to trace texts")
+        from unspin.trace import trace as trace_text
+
+        return await handle(request, TraceRequest, lambda r: trace_text(r.text, index, k=r.k).to_dict())
+
+    @app.get("/healthz", tags=["status"])
+    async def healthz() -> dict[str, Any]:
+        """Liveness and load: requests in progress against capacity, the mode, whether tracing is on."""
+        return {"status": "ok", "version": unspin.__version__, "mode": "fast" if settings.fast else "full", "in_progress": queue.pending, "capacity": queue.capacity, "trace": index is not None}
+
+    @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
+    async def page() -> FileResponse:
+        """The web page (its script and style are under ``/static``)."""
+        return FileResponse(STATIC / "index.html", headers={"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-cache"})
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
