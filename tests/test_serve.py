@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 import unspin  # noqa: E402
 from unspin.serve import Settings, create_app  # noqa: E402
 from unspin.serve.limits import ApiError, WorkQueue  # noqa: E402
-from unspin.serve.server import make_server  # noqa: E402
+from unspin.serve.server import serving  # noqa: E402
 
 SPUN = "The results are as pursues: crude information from the Center East shows the White Home was right."
 HOSTILE = "<script>alert(1)</script> The results are as pursues: <img src=x onerror=alert(1)> the Center East \"'&"
@@ -253,19 +253,9 @@ def test_serve_command_help(runner) -> None:
 @pytest.fixture(scope="module")
 def slow_server() -> Iterator[tuple[str, int]]:
     """A real server with 1-second header and body deadlines (no warm-up: these requests never reach the library)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = make_server(Settings(header_timeout=1.0, body_timeout=1.0, warm_up=False), port=port, access_log=False, log_level="warning")
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started
-    yield "127.0.0.1", port
-    server.should_exit = True
-    thread.join(10)
+    with serving(Settings(header_timeout=1.0, body_timeout=1.0, warm_up=False)) as url:
+        host, port = url.removeprefix("http://").rsplit(":", 1)
+        yield host, int(port)
 
 
 def _read_all(sock: socket.socket, limit: float) -> bytes:

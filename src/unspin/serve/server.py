@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -63,3 +67,23 @@ def make_server(settings: Settings, host: str = "127.0.0.1", port: int = 8000, a
 def run(settings: Settings | None = None, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve until interrupted."""
     make_server(settings or Settings(), host, port).run()
+
+
+@contextmanager
+def serving(settings: Settings, host: str = "127.0.0.1", port: int = 0, start_timeout: float = 120.0) -> Iterator[str]:
+    """Run a server in a background thread (port 0: any free one) and yield its base URL; it stops on exit."""
+    server = make_server(settings, host, port, access_log=False, log_level="warning")
+    thread = threading.Thread(target=server.run, name="unspin-serve", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + start_timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            raise RuntimeError("the server did not start")
+        time.sleep(0.05)
+    bound = server.servers[0].sockets[0].getsockname()
+    try:
+        yield f"http://{bound[0]}:{bound[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(15)
