@@ -1,0 +1,135 @@
+"""Fingerprints that survive spinning: what a spinner leaves alone, in the order it left it.
+
+A spinner swaps content words for synonyms but keeps the words its thesaurus has nothing for:
+function words (*of*, *the*, *which*), numbers, names and rare terms — the "immutables" of
+DSpin (Zhang et al., NDSS 2014). Read in order, a sentence's immutables form a skeleton
+(*the 2019 of the in Kabul*) that a spun copy shares with its source even when most content
+words changed. A fingerprint is the set of short runs of that skeleton (anchor shingles), taken
+within sentences so that reordering sentences does not break them, plus the rare immutables
+themselves. Optionally a restored text's content-word shingles are added (see :func:`fingerprint`).
+"""
+from __future__ import annotations
+
+import math
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+__all__ = ["Word", "Sentence", "Fingerprint", "fingerprint", "sentences", "is_anchor", "SHINGLE"]
+
+_WORD = regex.compile(r"\p{L}+(?:['\u2019]\p{L}+)*|\p{N}+(?:[.,:/]\p{N}+)*")
+# A sentence ends at . ! ? (optionally followed by closing quotes or brackets) before a space and
+# a capital, digit or opening quote, or at a blank line.
+_SENTENCE_END = regex.compile(r"(?<=[.!?][\"'\u201d\u2019)\]]*)\s+(?=[\p{Lu}\p{N}\"'\u201c\u2018(\[])|\n\s*\n")
+
+#: Words at least this frequent (Zipf scale) are function words: a spinner leaves them alone.
+FUNCTION_ZIPF = 5.6
+#: Words rarer than this (Zipf scale) are rare terms: no thesaurus offers a synonym for them.
+RARE_ZIPF = 2.5
+#: Length of an anchor shingle, in anchors.
+SHINGLE = 4
+
+
+@dataclass(slots=True, frozen=True)
+class Word:
+    """A word of the text: its character offsets and lower-cased form."""
+
+    start: int
+    end: int
+    lower: str
+    anchor: bool
+
+
+@dataclass(slots=True, frozen=True)
+class Sentence:
+    """A sentence: its character offsets and its words."""
+
+    start: int
+    end: int
+    words: tuple[Word, ...]
+
+    def anchors(self) -> list[str]:
+        """The sentence's immutables, in order."""
+        return [w.lower for w in self.words if w.anchor]
+
+
+@dataclass(slots=True)
+class Fingerprint:
+    """What a document is recognised by: its sentences and the features hashed for lookup."""
+
+    sentences: list[Sentence]
+    features: set[str]
+
+    def hashes(self) -> list[int]:
+        """The features as stable 32-bit hashes (the same in every process)."""
+        return [zlib.crc32(f.encode("utf-8")) for f in self.features]
+
+
+@lru_cache(maxsize=1)
+def _zipf_table() -> dict[str, float]:
+    from wordfreq import get_frequency_dict
+
+    return {w: math.log10(f) + 9.0 for w, f in get_frequency_dict("en").items() if f > 0}
+
+
+def zipf(word: str) -> float:
+    """Zipf frequency of a lower-cased word (0 for unknown words)."""
+    return _zipf_table().get(word, 0.0)
+
+
+def is_anchor(word: str, sentence_initial: bool) -> bool:
+    """Whether a spinner would leave ``word`` alone: a function word, number, name or rare term."""
+    if not word[0].isalpha():
+        return True  # a number
+    low = word.lower()
+    z = zipf(low)
+    if z >= FUNCTION_ZIPF or z < RARE_ZIPF:
+        return True
+    if word[0].isupper() and not sentence_initial:
+        return True  # a name (or a title word inside one)
+    return word.isupper() and len(word) > 1  # an acronym
+
+
+def sentences(text: str) -> list[Sentence]:
+    """Split ``text`` into sentences of words, each word marked anchor or not."""
+    out: list[Sentence] = []
+    start = 0
+    for m in [*_SENTENCE_END.finditer(text), None]:
+        end = m.start() if m else len(text)
+        words = []
+        for i, w in enumerate(_WORD.finditer(text, start, end)):
+            token = w.group()
+            words.append(Word(w.start(), w.end(), token.lower(), is_anchor(token, i == 0)))
+        if words:
+            out.append(Sentence(words[0].start, words[-1].end, tuple(words)))
+        start = m.end() if m else len(text)
+    return out
+
+
+def _is_rare(word: str) -> bool:
+    return not word[0].isalpha() or zipf(word) < RARE_ZIPF
+
+
+def fingerprint(text: str, restored: str | None = None) -> Fingerprint:
+    """Fingerprint ``text``: anchor shingles within sentences plus rare immutables.
+
+    ``restored`` — the same text after :func:`unspin.restore` — adds shingles of its content words
+    (*raw data processing*), which match a source wherever restoration undid the spinner.
+    """
+    sents = sentences(text)
+    features: set[str] = set()
+    for sent in sents:
+        anchors = sent.anchors()
+        features.update("r:" + a for a in anchors if _is_rare(a))
+        if len(anchors) < SHINGLE:
+            if len(anchors) > 1:
+                features.add("a:" + " ".join(anchors))
+            continue
+        features.update("a:" + " ".join(anchors[i : i + SHINGLE]) for i in range(len(anchors) - SHINGLE + 1))
+    if restored is not None:
+        for sent in sentences(restored):
+            content = [w.lower for w in sent.words if not w.anchor]
+            features.update("c:" + " ".join(content[i : i + 2]) for i in range(len(content) - 1))
+    return Fingerprint(sents, features)
