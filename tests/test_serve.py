@@ -52,7 +52,9 @@ def assert_error(response, status: int, fragment: str) -> None:
 def test_healthz(client: TestClient) -> None:
     r = client.get("/healthz")
     assert r.status_code == 200
-    assert r.json() | {"in_progress": 0} == {"status": "ok", "version": unspin.__version__, "mode": "full", "in_progress": 0, "capacity": 18, "trace": False}
+    body = r.json()
+    assert body["status"] == "ok" and body["version"] == unspin.__version__ and body["mode"] == "full" and body["trace"] is False
+    assert body["capacity"] == 66 and body["speed_chars_per_s"] > 0 and body["in_progress"] >= 0
 
 
 def test_check_returns_the_library_report(client: TestClient, well_formed) -> None:
@@ -188,19 +190,36 @@ def test_unexpected_error_is_json_500(small_client: TestClient, monkeypatch: pyt
     assert_error(small_client.post("/v1/check", json={"text": "x"}), 500, "internal error (RuntimeError)")
 
 
-def test_work_queue_releases_its_slots() -> None:
-    queue = WorkQueue(workers=1, queue=1)
+def _run_all(queue: WorkQueue, sizes: list[int], seconds: float = 0.2) -> list:
+    """Submit one ``time.sleep(seconds)`` per size at once; the results or ApiErrors, in order."""
     import asyncio
 
     async def run() -> list:
-        return await asyncio.gather(*(queue.run(time.sleep, 0.2, timeout=5) for _ in range(3)), return_exceptions=True)
+        return await asyncio.gather(*(queue.run(time.sleep, seconds, size=n, timeout=5) for n in sizes), return_exceptions=True)
 
-    results = asyncio.run(run())
-    assert sum(isinstance(r, ApiError) and r.status == 503 for r in results) == 1
+    return asyncio.run(run())
+
+
+def _statuses(results: list) -> list[int]:
+    return [r.status if isinstance(r, ApiError) else 200 for r in results]
+
+
+def test_work_queue_caps_calls_and_releases_its_slots() -> None:
+    queue = WorkQueue(workers=1, queue=1, max_wait=60, speed=1000)
+    assert _statuses(_run_all(queue, [10, 10, 10])) == [200, 200, 503]
     deadline = time.monotonic() + 2
     while queue.pending and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert queue.pending == 0
+    assert queue.pending == 0 and queue.wait_estimate() == 0
+    queue.shutdown()
+
+
+def test_work_queue_admits_by_estimated_wait() -> None:
+    queue = WorkQueue(workers=1, queue=100, max_wait=2, speed=1000)  # 1,000 characters a second
+    results = _run_all(queue, [1500, 1000, 10, 50])  # 1.5 s of work; +1 s: 2.5 s > 2 s
+    assert _statuses(results) == [200, 200, 503, 503]
+    assert 1 <= int(results[2].headers["Retry-After"]) <= 300 and "server busy" in results[2].message
+    assert _statuses(_run_all(queue, [80_000])) == [413]  # 80 s alone: over the 5 s limit
     queue.shutdown()
 
 

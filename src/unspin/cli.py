@@ -15,6 +15,7 @@ from rich.text import Text
 
 from unspin.api import InputError, Report, check, restore
 from unspin.config import Config
+from unspin.serve.settings import Settings as ServeSettings
 
 T = TypeVar("T")
 app = typer.Typer(help="Find and undo article spinning.", no_args_is_help=True, add_completion=False)
@@ -25,6 +26,7 @@ FileArg = Annotated[str, typer.Argument(help="A text file, or - for standard inp
 MinConf = Annotated[float, typer.Option("--min-confidence", help="Drop findings below this confidence.")]
 AllowOpt = Annotated[Optional[Path], typer.Option("--allow", help="File of phrases never flagged, one per line.")]
 LexiconOpt = Annotated[Optional[Path], typer.Option("--lexicon", help="TSV of your own spun<TAB>original pairs, always reported.")]
+_SERVE = ServeSettings()
 
 
 def _read(source: str) -> str:
@@ -227,19 +229,20 @@ def serve_cmd(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
     index: Annotated[Optional[Path], typer.Option("--index", help="Trace index for POST /v1/trace.")] = None,
-    fast: Annotated[bool, typer.Option("--fast", help="Skip the neural one-word stage: several times quicker, finds fewer one-word spins.")] = False,
-    workers: Annotated[int, typer.Option("--workers", help="Checks running at once.")] = 2,
-    queue: Annotated[int, typer.Option("--queue", help="Requests waiting before new ones get 503.")] = 16,
-    max_body: Annotated[int, typer.Option("--max-body", help="Largest request body in bytes.")] = 2_000_000,
-    timeout: Annotated[float, typer.Option("--timeout", help="Longest a request may take, in seconds.")] = 60.0,
+    fast: Annotated[bool, typer.Option("--fast", help="Skip the neural one-word stage: quicker, finds fewer one-word spins.")] = False,
+    workers: Annotated[int, typer.Option("--workers", help="Checks running at once.")] = _SERVE.workers,
+    queue: Annotated[int, typer.Option("--queue", help="Requests waiting at most before new ones get 503.")] = _SERVE.queue,
+    max_wait: Annotated[float, typer.Option("--max-wait", help="Seconds of estimated queued work before new requests get 503.")] = _SERVE.max_wait,
+    max_body: Annotated[int, typer.Option("--max-body", help="Largest request body in bytes.")] = _SERVE.max_body_bytes,
+    timeout: Annotated[float, typer.Option("--timeout", help="Longest a request may take, in seconds.")] = _SERVE.request_timeout,
 ) -> None:
-    """Serve the HTTP API and the web page (needs the serve extra: pip install 'unspin[serve]')."""
+    """Serve the HTTP API and the web page (needs the serve extra: FastAPI and uvicorn)."""
     try:
-        from unspin.serve import Settings, run
+        from unspin.serve.server import run
     except ImportError as exc:
-        err.print(f"[red]error:[/red] {exc.name} is missing; install the serve extra: pip install 'unspin[serve]'")
+        err.print(f"[red]error:[/red] {exc.name} is missing; install the serve extra: pip install 'unspin\\[serve]'")
         raise typer.Exit(2) from None
-    settings = Settings(index=index, fast=fast, workers=workers, queue=queue, max_body_bytes=max_body, request_timeout=timeout)
+    settings = ServeSettings(index=index, fast=fast, workers=workers, queue=queue, max_wait=max_wait, max_body_bytes=max_body, request_timeout=timeout)
     try:
         run(settings, host, port)
     except (RuntimeError, OSError, ValueError) as exc:

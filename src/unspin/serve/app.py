@@ -38,7 +38,7 @@ class ErrorBody(BaseModel):
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody, "description": what}
     for code, what in {
-        400: "body is not JSON or not UTF-8", 408: "body sent too slowly", 413: "body over the size limit",
+        400: "body is not JSON or not UTF-8", 408: "body sent too slowly", 413: "body over the size limit, or text too long for the time limit",
         422: "fields missing, unknown or invalid; text binary or empty", 503: "busy: retry after Retry-After seconds",
         504: "took longer than the time limit",
     }.items()
@@ -82,12 +82,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """The application for ``settings``; a configured trace index is opened here, so a bad one fails early."""
     settings = settings or Settings()
     index = open_trace_index(settings.index) if settings.index is not None else None
-    queue = WorkQueue(settings.workers, settings.queue)
+    queue = WorkQueue(settings.workers, settings.queue, settings.max_wait, settings.initial_speed())
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if settings.warm_up:
-            await queue.run(unspin.check, WARM_UP_TEXT, CheckRequest(text=WARM_UP_TEXT).config(settings.fast), timeout=600)
+            await queue.run(unspin.check, WARM_UP_TEXT, CheckRequest(text=WARM_UP_TEXT).config(settings.fast), size=len(WARM_UP_TEXT), timeout=600)
         yield
         queue.shutdown()
 
@@ -123,7 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         body = await read_body(request, settings.max_body_bytes, settings.body_timeout)
         parsed = parse(body, model)
         try:
-            return JSONResponse(await queue.run(work, parsed, timeout=settings.request_timeout))
+            return JSONResponse(await queue.run(work, parsed, size=len(parsed.text), timeout=settings.request_timeout))
         except InputError as exc:
             raise ApiError(422, str(exc)) from None
 
@@ -152,7 +152,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/healthz", tags=["status"])
     async def healthz() -> dict[str, Any]:
         """Liveness and load: requests in progress against capacity, the mode, whether tracing is on."""
-        return {"status": "ok", "version": unspin.__version__, "mode": "fast" if settings.fast else "full", "in_progress": queue.pending, "capacity": queue.capacity, "trace": index is not None}
+        return {"status": "ok", "version": unspin.__version__, "mode": "fast" if settings.fast else "full", "in_progress": queue.pending, "capacity": queue.capacity,
+                "wait_estimate_s": round(queue.wait_estimate(), 1), "speed_chars_per_s": round(queue.speed), "trace": index is not None}
 
     @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
     async def page() -> FileResponse:

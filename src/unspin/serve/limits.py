@@ -25,55 +25,77 @@ class ApiError(Exception):
 
 
 class WorkQueue:
-    """Runs blocking calls on ``workers`` threads with at most ``queue`` more waiting.
+    """Runs blocking calls on ``workers`` threads, admitting work by its estimated cost.
 
-    A call that finds the queue full is refused at once with 503 and a ``Retry-After`` estimated from
-    recent service times, so a burst costs the late-comers a retry rather than everyone a time-out.
+    Each call states its size (characters of text). The queue keeps a moving estimate of the speed
+    (characters per second per worker) and refuses at once, with 503 and a ``Retry-After``, a call that
+    would wait more than ``max_wait`` seconds behind the work already admitted, or that finds ``capacity``
+    calls in progress: a burst costs the late-comers a retry rather than everyone a time-out. A call
+    estimated to take longer than the request time limit on its own is refused with 413, since a
+    running check cannot be stopped and would hold its worker long after its client gave up.
     """
 
-    def __init__(self, workers: int, queue: int) -> None:
-        if workers < 1 or queue < 0:
-            raise ValueError("workers must be >= 1 and queue >= 0")
+    #: Calls smaller than this (characters) are dominated by fixed costs and do not update the speed estimate.
+    MIN_SAMPLE = 500
+
+    def __init__(self, workers: int, queue: int, max_wait: float, speed: float) -> None:
+        if workers < 1 or queue < 0 or max_wait <= 0 or speed <= 0:
+            raise ValueError("workers must be >= 1, queue >= 0, max_wait and speed > 0")
         self.workers = workers
         self.capacity = workers + queue
+        self.max_wait = max_wait
+        self._speed = speed  # characters per second per worker, a moving estimate
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="unspin-serve")
         self._lock = threading.Lock()
         self._pending = 0
-        self._mean_seconds = 1.0  # moving average of one call's run time
+        self._backlog = 0  # characters admitted and not yet done
 
     @property
     def pending(self) -> int:
         """Calls running or waiting."""
         return self._pending
 
-    def retry_after(self) -> int:
-        """Seconds until a slot is likely free (1..60)."""
-        return max(1, min(60, math.ceil(self._mean_seconds * self._pending / self.workers)))
+    @property
+    def speed(self) -> float:
+        """Estimated characters per second per worker."""
+        return self._speed
 
-    async def run(self, func: Callable[..., T], *args: Any, timeout: float) -> T:
-        """``func(*args)`` on a worker thread; 503 when full, 504 past ``timeout`` seconds (queue wait included)."""
+    def wait_estimate(self) -> float:
+        """Seconds until the work admitted so far is done, by the current speed estimate."""
+        return self._backlog / (self._speed * self.workers)
+
+    async def run(self, func: Callable[..., T], *args: Any, size: int, timeout: float) -> T:
+        """``func(*args)`` on a worker thread; 503 when busy, 413 when too big, 504 past ``timeout`` seconds (queue wait included)."""
+        alone = size / self._speed
+        if alone > timeout:
+            raise ApiError(413, f"this text would take about {alone:,.0f} s here ({self._speed:,.0f} characters/s); the limit is {timeout:g} s: split it, or check it with `unspin scan`")
         with self._lock:
-            if self._pending >= self.capacity:
-                raise ApiError(503, f"server busy ({self._pending} requests in progress); retry later", {"Retry-After": str(self.retry_after())})
+            wait = self.wait_estimate()
+            if self._pending and (self._pending >= self.capacity or wait > self.max_wait):
+                retry = max(1, min(300, math.ceil(wait - self.max_wait / 2)))
+                raise ApiError(503, f"server busy ({self._pending} requests, about {wait:.0f} s of work, in progress); retry in {retry} s", {"Retry-After": str(retry)})
             self._pending += 1
-        future = self._executor.submit(self._timed, func, *args)
-        future.add_done_callback(self._release)
+            self._backlog += size
+        future = self._executor.submit(self._timed, func, size, *args)
+        future.add_done_callback(lambda _f: self._release(size))
         try:
             return await asyncio.wait_for(asyncio.wrap_future(future), timeout)
         except asyncio.TimeoutError:
-            # a call still waiting is cancelled; one that started runs on and keeps its slot until it ends
+            # a call still waiting is cancelled; one that started runs on and keeps its share of the backlog until it ends
             raise ApiError(504, f"the request took longer than {timeout:g} s; send a shorter text") from None
 
-    def _timed(self, func: Callable[..., T], *args: Any) -> T:
+    def _timed(self, func: Callable[..., T], size: int, *args: Any) -> T:
         start = time.perf_counter()
-        try:
-            return func(*args)
-        finally:
-            self._mean_seconds = 0.8 * self._mean_seconds + 0.2 * (time.perf_counter() - start)
+        result = func(*args)
+        if size >= self.MIN_SAMPLE:
+            seconds = max(time.perf_counter() - start, 1e-3)
+            self._speed = 0.7 * self._speed + 0.3 * (size / seconds)
+        return result
 
-    def _release(self, _future: Future) -> None:
+    def _release(self, size: int) -> None:
         with self._lock:
             self._pending -= 1
+            self._backlog -= size
 
     def shutdown(self) -> None:
         """Stop the threads once the running calls end; waiting calls are dropped."""

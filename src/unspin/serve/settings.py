@@ -22,10 +22,23 @@ class Settings:
     #: Library calls running at once (threads); the pipeline is CPU-bound, so about the number of cores.
     workers: int = 2
     #: Requests waiting for a worker before new ones get 503 with Retry-After.
-    queue: int = 16
+    queue: int = 64
+    #: Longest estimated wait behind admitted work before new requests get 503 with Retry-After, in seconds.
+    max_wait: float = 20.0
+    #: First guess of the speed, in characters per second per worker (then measured); None: by mode.
+    speed: float | None = None
     #: The fast path: no neural one-word stage (``word_spins=False``), several times quicker.
     fast: bool = False
     #: A trace index for ``POST /v1/trace`` (None: the endpoint answers 404).
     index: Path | None = None
     #: Run one check at start-up so the first request does not pay for loading the knowledge.
     warm_up: bool = True
+
+    def initial_speed(self) -> float:
+        """The speed guess the work queue starts from: measured on this kind of machine, per mode."""
+        return self.speed or (FAST_SPEED if self.fast else FULL_SPEED)
+
+
+#: Characters per second of one worker on a 2-core machine, full pipeline and without the one-word stage.
+FULL_SPEED = 350.0
+FAST_SPEED = 700.0
