@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # noqa: E402
 
 from unspin.synth import spin  # noqa: E402
-from unspin.trace import create_index  # noqa: E402
-from unspin.trace.index import MIN_SCORE  # noqa: E402
+from unspin.tracing import create_index  # noqa: E402
+from unspin.tracing.index import MIN_SCORE  # noqa: E402
 
 CLEAN = Path(__file__).resolve().parents[2] / "shared" / "data" / "clean"
 RATES = (0.10, 0.25, 0.40, 0.60)

@@ -70,9 +70,9 @@ class SecurityHeaders:
 
 
 def open_trace_index(path: Path) -> Any:
-    """The trace index at ``path`` via :func:`unspin.trace.open_index`; ``RuntimeError`` if tracing is unavailable."""
+    """The trace index at ``path`` via :func:`unspin.tracing.open_index`; ``RuntimeError`` if tracing is unavailable."""
     try:
-        from unspin.trace import open_index
+        from unspin.tracing import open_index
     except ImportError as exc:
         raise RuntimeError(f"tracing is not available in this installation ({exc})") from None
     return open_index(path)
@@ -145,7 +145,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """The likely sources of a text in the configured index (404 when the server has none)."""
         if index is None:
             raise ApiError(404, "no index configured; start the server with --index PATH to trace texts")
-        from unspin.trace import trace as trace_text
+        from unspin.tracing import trace as trace_text
 
         return await handle(request, TraceRequest, lambda r: trace_text(r.text, index, k=r.k).to_dict())
 

@@ -1,9 +1,9 @@
 """A trace index: source documents, found again from a spun copy by MinHash LSH over spin-robust fingerprints.
 
-Each document's fingerprint (:mod:`unspin.trace.fingerprint`) is summarised by a datasketch
+Each document's fingerprint (:mod:`unspin.tracing.fingerprint`) is summarised by a datasketch
 ``MinHash``; the signature is cut into ``bands`` bands of ``rows`` values, and each band becomes
 one bucket key — the banding of datasketch's ``MinHashLSH`` (``params=(bands, rows)``), with its
-buckets kept in the index's :class:`~unspin.trace.store.Store` instead of memory. A query gathers
+buckets kept in the index's :class:`~unspin.tracing.store.Store` instead of memory. A query gathers
 the documents that share buckets with it, then re-reads the best of them and measures how much
 of the query's fingerprint each one holds.
 """
@@ -23,9 +23,9 @@ from typing import Any
 import numpy as np
 from datasketch import MinHash
 
-from unspin.trace import fingerprint as fpmod
-from unspin.trace.fingerprint import Fingerprint, fingerprint
-from unspin.trace.store import SqliteStore, Store, StoredDoc, StoreError
+from unspin.tracing import fingerprint as fpmod
+from unspin.tracing.fingerprint import Fingerprint, fingerprint
+from unspin.tracing.store import SqliteStore, Store, StoredDoc, StoreError
 
 __all__ = ["TraceIndex", "Match", "DEFAULT_SETTINGS", "open_index", "create_index"]
 
