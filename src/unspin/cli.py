@@ -1,4 +1,4 @@
-"""Command line: ``unspin check | restore | scan | build`` — thin layers over the library."""
+"""Command line: ``unspin check | restore | scan | build | index | trace | serve`` — thin layers over the library."""
 from __future__ import annotations
 
 import difflib
@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 from collections.abc import Callable
-from typing import Annotated, Optional, TypeVar
+from typing import Annotated, Any, Optional, TypeVar
 
 import typer
 from rich.console import Console
@@ -173,6 +173,7 @@ def scan_cmd(
     scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address, tcp://HOST:PORT (with --engine dask).")] = None,
     min_score: Annotated[Optional[float], typer.Option("--min-score", help="Write only documents with at least this spin score (and errors).")] = None,
     fresh: Annotated[bool, typer.Option("--fresh", help="Start over instead of resuming an unfinished scan into the same output.")] = False,
+    index: Annotated[Optional[Path], typer.Option("--index", help="A trace index: each record gets its document's likely source.")] = None,
     min_confidence: MinConf = Config().min_confidence,
     allow: AllowOpt = None,
     lexicon: LexiconOpt = None,
@@ -185,9 +186,11 @@ def scan_cmd(
     from unspin.scan.engines import EngineError
     from unspin.scan.output import Output, ResumeError, format_of
     from unspin.scan.run import ScanOptions, scan
+    from unspin.tracing.store import StoreError
 
     config = _config(min_confidence, allow, lexicon)
-    options = ScanOptions(workers=workers, ordered=ordered, engine=engine, scheduler=scheduler, min_score=min_score, fresh=fresh)
+    options = ScanOptions(workers=workers, ordered=ordered, engine=engine, scheduler=scheduler, min_score=min_score, fresh=fresh,
+                          index=str(index) if index else None)
     try:
         source = open_source(src, max_bytes=4 * config.max_chars)
     except OSError as exc:
@@ -200,7 +203,7 @@ def scan_cmd(
         where = exc.filename or output or "the output"
         err.print(f"[red]error:[/red] cannot write {where}: {exc.strerror or exc}")
         raise typer.Exit(2) from None
-    except (ValueError, ResumeError, EngineError) as exc:
+    except (ValueError, ResumeError, EngineError, StoreError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
     except KeyboardInterrupt:
@@ -222,6 +225,121 @@ def build_cmd(
         err.print(f"[red]error:[/red] cannot write the knowledge: {exc}")
         raise typer.Exit(2) from None
     out.print(f"knowledge format {manifest['format']}, sha256 {manifest['sha256'][:16]}…, {manifest['bytes'] / 1e6:.0f} MB")
+
+
+index_app = typer.Typer(help="Build and extend a trace index of source documents (one SQLite file).", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+IndexOpt = Annotated[Path, typer.Option("--index", "-i", help="The trace index (a SQLite file made by `unspin index build`).")]
+
+
+def _index_corpus(corpus: str, path: Path, workers: Optional[int], create: bool) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from unspin.tracing import StoreError, create_index, open_index
+    from unspin.tracing.corpus import CorpusReader
+
+    try:
+        index = create_index(path) if create else open_index(path, readonly=False)
+    except StoreError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    reader = CorpusReader(corpus)
+    columns = (TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TextColumn("docs"), TimeElapsedColumn())
+    try:
+        with Progress(*columns, console=err, disable=not err.is_terminal, transient=True) as bar:
+            task = bar.add_task("index", total=None)
+            added = index.add(reader, workers=workers or _cores(), progress=lambda n: bar.advance(task, n))
+    except OSError as exc:
+        err.print(f"[red]error:[/red] cannot read {corpus}: {exc.strerror or exc}")
+        raise typer.Exit(2) from None
+    for where, why in reader.errors[:10]:
+        err.print(f"[yellow]skipped[/yellow] {where}: {why}")
+    more = f" ({len(reader.errors)} unreadable, skipped)" if reader.errors else ""
+    err.print(f"{path}: {added} document(s) added, {len(index)} in the index{more}")
+
+
+def _cores() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+@index_app.command("build")
+def index_build_cmd(
+    corpus: Annotated[str, typer.Argument(help="Source documents: JSONL ({\"id\", \"text\"}), a folder of .txt/.md/.html/.pdf files, or WARC.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The index file to write (must not exist).")],
+    workers: Annotated[Optional[int], typer.Option("--workers", "-w", help="Fingerprinting processes (default: all cores).")] = None,
+) -> None:
+    """Index a corpus of source documents so that spun copies of them can be traced."""
+    if output.exists():
+        err.print(f"[red]error:[/red] {output} exists; use `unspin index add` to extend it")
+        raise typer.Exit(2)
+    _index_corpus(corpus, output, workers, create=True)
+
+
+@index_app.command("add")
+def index_add_cmd(
+    corpus: Annotated[str, typer.Argument(help="More source documents (as for `index build`); names already indexed are skipped.")],
+    index: IndexOpt,
+    workers: Annotated[Optional[int], typer.Option("--workers", "-w", help="Fingerprinting processes (default: all cores).")] = None,
+) -> None:
+    """Add documents to an existing trace index."""
+    _index_corpus(corpus, index, workers, create=False)
+
+
+def _show_trace(result: Any) -> None:
+    table = Table(title="likely sources", title_justify="left")
+    for col in ("source", "score", "jaccard"):
+        table.add_column(col, justify="left" if col == "source" else "right")
+    for m in result.matches:
+        table.add_row(m.name, f"{m.score:.2f}", f"{m.jaccard:.2f}")
+    out.print(table)
+    if result.alignment is None:
+        out.print("[yellow]no indexed document holds enough of this text to be its source[/yellow]")
+        return
+    al = result.alignment
+    side = Table(title=f"aligned with {result.matches[0].name} ({al.substitutions} substitutions)", title_justify="left", show_lines=True)
+    side.add_column("spun text", ratio=1)
+    side.add_column("source", ratio=1)
+    for pair in al.pairs:
+        changed = [(seg.spun, "bold red") for seg in pair.segments if seg.kind in ("replace", "insert")]
+        left = _styled(al.spun_text, pair.spun, changed, "dim" if pair.source is None else "")
+        right = Text()
+        if pair.source is not None:
+            changed = [(seg.source, "bold green") for seg in pair.segments if seg.kind in ("replace", "delete")]
+            right = _styled(al.source_text, pair.source, changed, "")
+        side.add_row(left, right)
+    out.print(side)
+
+
+def _styled(text: str, span: tuple[int, int], marks: list[tuple[tuple[int, int], str]], style: str) -> Text:
+    """``text[span]`` with the marked sub-spans styled."""
+    shown = Text(text[span[0] : span[1]], style=style)
+    for (start, end), mark in marks:
+        shown.stylize(mark, start - span[0], end - span[0])
+    return shown
+
+
+@app.command("trace")
+def trace_cmd(
+    file: FileArg,
+    index: IndexOpt,
+    k: Annotated[int, typer.Option("-k", "--top", help="How many candidate sources to list.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Find the source of a spun document in a trace index, and show them side by side."""
+    from unspin.tracing import StoreError, trace
+
+    text = _read(file)
+    try:
+        result = trace(text, index, k=k)
+    except StoreError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    if as_json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _show_trace(result)
 
 
 @app.command("serve")

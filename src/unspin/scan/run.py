@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +31,7 @@ class ScanOptions:
     fresh: bool = False
     batch_docs: int = 8
     batch_bytes: int = 1 << 20
+    index: str | None = None  # a trace index: each record gets its document's likely source
 
 
 def batches(docs: Iterable[Document], max_docs: int, max_bytes: int) -> Iterator[list[Document]]:
@@ -92,6 +93,9 @@ def scan(source: Source, output: Output, config: Config, options: ScanOptions, c
     console = console or Console(stderr=True, highlight=False)
     stats = Stats()
     opts = {"config": config._asdict(), "min_score": options.min_score, "ordered": options.ordered, "unspin": __version__}
+    if options.index:
+        opts["index"] = str(options.index)
+    add_source = _source_finder(options.index)
     output.open(opts, fresh=options.fresh, on_record=lambda r: stats.add(r, resumed=True))
     skipped_bytes = 0
 
@@ -114,6 +118,9 @@ def scan(source: Source, output: Output, config: Config, options: ScanOptions, c
             task = bar.add_task("scan", total=source.total_bytes, docs=stats.documents, rate="")
             done_bytes = 0
             for batch, records in engine.map(process_batch, itertools.chain(first, stream), config, crashed_record, ordered=options.ordered):
+                if add_source:
+                    for doc, rec in zip(batch, records):
+                        add_source(doc, rec)
                 output.write(records)
                 for rec in records:
                     stats.add(rec, filtered=not output.keeps(rec))
@@ -126,6 +133,32 @@ def scan(source: Source, output: Output, config: Config, options: ScanOptions, c
     finally:
         output.close(finished)
     return stats
+
+
+def _source_finder(path: str | None) -> Callable[[Document, dict[str, Any]], None] | None:
+    """A function that sets ``record["source"]`` from the trace index at ``path`` (None without an index).
+
+    Tracing runs here, in the parent, on the documents the workers just checked: a lookup costs
+    milliseconds where a check costs seconds, and every engine (local or Dask) gets it for free.
+    """
+    if not path:
+        return None
+    from unspin.tracing import open_index, trace
+    from unspin.tracing.corpus import read_document
+
+    index = open_index(path)
+
+    def add_source(doc: Document, record: dict[str, Any]) -> None:
+        if "error" in record:
+            return
+        try:
+            _, text, _ = read_document(doc)
+        except ValueError:
+            return
+        best = trace(text, index, k=1, aligned=False).best
+        record["source"] = {"source": best.name, "score": round(best.score, 4)} if best else None
+
+    return add_source
 
 
 def _self_rss() -> float:

@@ -103,7 +103,8 @@ def sentences(text: str) -> list[Sentence]:
             token = w.group()
             words.append(Word(w.start(), w.end(), token.lower(), is_anchor(token, i == 0)))
         if words:
-            out.append(Sentence(words[0].start, words[-1].end, tuple(words)))
+            stop = len(text[:end].rstrip())  # keep the closing punctuation
+            out.append(Sentence(words[0].start, max(stop, words[-1].end), tuple(words)))
         start = m.end() if m else len(text)
     return out
 
