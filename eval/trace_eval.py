@@ -59,6 +59,18 @@ def shuffle_and_cut(text: str, rng: random.Random, drop: float = 0.15) -> str:
     return " ".join(sentences)
 
 
+def function_word_noise(text: str, rng: random.Random, rate: float) -> str:
+    """Replace about ``rate`` of the function words by other function words (*more than* → *over than*).
+
+    The synthetic spinner leaves function words alone; real spinners and paraphrasers do not.
+    """
+    if rate <= 0:
+        return text
+    pool = sorted(w for w in ("the", "a", "of", "to", "in", "for", "on", "with", "by", "from", "as", "at", "that", "this", "which", "and", "or", "but", "its", "their", "an", "is", "was", "are", "were", "be", "has", "have", "it", "not"))
+    words = set(pool)
+    return re.sub(r"\b[a-z]+\b", lambda m: rng.choice(pool) if m.group() in words and rng.random() < rate else m.group(), text)
+
+
 def collages(sources: list[dict], n: int, rng: random.Random) -> list[str]:
     """``n`` documents made of 6–14 sentences cut from random indexed sources."""
     pool = [s for d in sources for s in _SPLIT.split(d["text"]) if len(s.split()) > 5]
@@ -71,6 +83,7 @@ def main() -> int:
     parser.add_argument("--distractors", type=int, default=20000, help="generated documents added to the index")
     parser.add_argument("--collages", type=int, default=2000, help="collages of source sentences added to the index")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--fw-noise", type=float, default=0.0, help="also replace this share of function words in queries (harsher than the spinner)")
     parser.add_argument("--errors", type=int, default=5, help="print this many misses")
     parser.add_argument("--json", action="store_true", help="print one JSON line of figures")
     args = parser.parse_args()
@@ -98,6 +111,7 @@ def main() -> int:
             top1 = top5 = 0
             for i, d in enumerate(queries):
                 spun = shuffle_and_cut(spin(d["text"], rate=rate, seed=i).text, random.Random(i))
+                spun = function_word_noise(spun, random.Random(i), args.fw_noise)
                 t = time.perf_counter()
                 found = index.search(spun, k=5)
                 latencies.append(time.perf_counter() - t)
@@ -112,6 +126,7 @@ def main() -> int:
         false = 0
         for i, d in enumerate(strays):
             spun = shuffle_and_cut(spin(d["text"], rate=0.4, seed=i).text, random.Random(i))
+            spun = function_word_noise(spun, random.Random(i), args.fw_noise)
             found = index.search(spun, k=1)
             if found and found[0].score >= MIN_SCORE:
                 false += 1

@@ -289,10 +289,10 @@ def index_add_cmd(
 
 def _show_trace(result: Any) -> None:
     table = Table(title="likely sources", title_justify="left")
-    for col in ("source", "score", "jaccard"):
+    for col in ("source", "aligned", "fingerprint held"):
         table.add_column(col, justify="left" if col == "source" else "right")
     for m in result.matches:
-        table.add_row(m.name, f"{m.score:.2f}", f"{m.jaccard:.2f}")
+        table.add_row(m.name, f"{m.score:.0%}", f"{m.containment:.0%}")
     out.print(table)
     if result.alignment is None:
         out.print("[yellow]no indexed document holds enough of this text to be its source[/yellow]")

@@ -66,6 +66,12 @@ class Alignment:
     source_text: str
     pairs: list[SentencePair]
 
+    def aligned_share(self) -> float:
+        """Share of the spun text's words that sit in sentences paired with a source sentence."""
+        words = {id(p): self.spun_text.count(" ", *p.spun) + 1 for p in self.pairs}
+        total = sum(words.values())
+        return sum(words[id(p)] for p in self.pairs if p.source is not None) / total if total else 0.0
+
     @property
     def substitutions(self) -> int:
         """Substituted runs in the whole document."""

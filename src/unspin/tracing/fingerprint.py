@@ -5,8 +5,8 @@ function words (*of*, *the*, *which*), numbers, names and rare terms — the "im
 DSpin (Zhang et al., NDSS 2014). Read in order, a sentence's immutables form a skeleton
 (*the 2019 of the in Kabul*) that a spun copy shares with its source even when most content
 words changed. A fingerprint is the set of short runs of that skeleton (anchor shingles), taken
-within sentences so that reordering sentences does not break them, plus the rare immutables
-themselves. Optionally a restored text's content-word shingles are added (see :func:`fingerprint`).
+within sentences so that reordering sentences does not break them, plus the strong immutables
+(numbers, names, rare terms) and pairs of them. Optionally a restored text's content-word shingles are added (see :func:`fingerprint`).
 """
 from __future__ import annotations
 
@@ -103,18 +103,24 @@ def sentences(text: str) -> list[Sentence]:
             token = w.group()
             words.append(Word(w.start(), w.end(), token.lower(), is_anchor(token, i == 0)))
         if words:
-            stop = len(text[:end].rstrip())  # keep the closing punctuation
-            out.append(Sentence(words[0].start, max(stop, words[-1].end), tuple(words)))
+            chunk = text[start:end]
+            first = start + len(chunk) - len(chunk.lstrip())  # keep opening quotes
+            stop = start + len(chunk.rstrip())  # and the closing punctuation
+            out.append(Sentence(first, stop, tuple(words)))
         start = m.end() if m else len(text)
     return out
 
 
-def _is_rare(word: str) -> bool:
-    return not word[0].isalpha() or zipf(word) < RARE_ZIPF
+def _is_strong(word: str) -> bool:
+    """An anchor that is not a function word: a number, name, acronym or rare term."""
+    return not word[0].isalpha() or zipf(word) < FUNCTION_ZIPF
 
 
 def fingerprint(text: str, restored: str | None = None) -> Fingerprint:
-    """Fingerprint ``text``: anchor shingles within sentences plus rare immutables.
+    """Fingerprint ``text``: anchor shingles within sentences, plus its strong immutables and their pairs.
+
+    Strong immutables are anchors other than function words — numbers, names, acronyms, rare
+    terms — which a spinner keeps even where it rewrites *more than* as *in excess of*.
 
     ``restored`` — the same text after :func:`unspin.restore` — adds shingles of its content words
     (*raw data processing*), which match a source wherever restoration undid the spinner.
@@ -123,7 +129,9 @@ def fingerprint(text: str, restored: str | None = None) -> Fingerprint:
     features: set[str] = set()
     for sent in sents:
         anchors = sent.anchors()
-        features.update("r:" + a for a in anchors if _is_rare(a))
+        strong = [a for a in anchors if _is_strong(a)]
+        features.update("n:" + a for a in strong)
+        features.update(f"s:{a} {b}" for a, b in zip(strong, strong[1:]))
         if len(anchors) < SHINGLE:
             if len(anchors) > 1:
                 features.add("a:" + " ".join(anchors))

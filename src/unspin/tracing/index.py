@@ -4,8 +4,8 @@ Each document's fingerprint (:mod:`unspin.tracing.fingerprint`) is summarised by
 ``MinHash``; the signature is cut into ``bands`` bands of ``rows`` values, and each band becomes
 one bucket key — the banding of datasketch's ``MinHashLSH`` (``params=(bands, rows)``), with its
 buckets kept in the index's :class:`~unspin.tracing.store.Store` instead of memory. A query gathers
-the documents that share buckets with it, then re-reads the best of them and measures how much
-of the query's fingerprint each one holds.
+the documents that share buckets with it, re-reads the best of them to measure how much of the
+query's fingerprint each holds, and lines the query up with the few best, sentence by sentence.
 """
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ import numpy as np
 from datasketch import MinHash
 
 from unspin.tracing import fingerprint as fpmod
+from unspin.tracing.align import Alignment, align
 from unspin.tracing.fingerprint import Fingerprint, fingerprint
 from unspin.tracing.store import SqliteStore, Store, StoredDoc, StoreError
 
@@ -37,29 +38,36 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "bands": 32,
     "rows": 2,
     "seed": 1,
-    "fingerprint": f"anchors-{fpmod.SHINGLE}-{fpmod.FUNCTION_ZIPF}-{fpmod.RARE_ZIPF}",
+    "fingerprint": f"anchors{fpmod.SHINGLE}+strong-{fpmod.FUNCTION_ZIPF}-{fpmod.RARE_ZIPF}",
 }
 #: How many bucket-sharing documents a query re-reads and measures exactly.
 RERANK = 24
-#: A match must hold at least this share of the query's fingerprint to be reported as its source.
-MIN_SCORE = 0.2
+#: A match must line up with at least this share of the query's words to be reported as its source.
+MIN_SCORE = 0.75
 _MASK = (1 << 64) - 1
 
 
 @dataclass(slots=True)
 class Match:
-    """A candidate source: how much of the query's fingerprint it holds (``score``) and its Jaccard similarity."""
+    """A candidate source of a query text.
+
+    ``score`` is the share of the query's words in sentences that line up with a sentence of this
+    document (see :mod:`unspin.tracing.align`): near 1 for a spun copy, however many words were
+    swapped; ``containment`` is the share of the query's fingerprint this document holds, and
+    ``jaccard`` the fingerprints' Jaccard similarity.
+    """
 
     name: str
     score: float
+    containment: float
     jaccard: float
-    shared: int
     doc_id: int
     text: str = field(repr=False)
     extra: dict[str, Any] = field(default_factory=dict, repr=False)
+    alignment: Alignment | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"source": self.name, "score": round(self.score, 4), "jaccard": round(self.jaccard, 4), "shared_features": self.shared}
+        return {"source": self.name, "score": round(self.score, 4), "containment": round(self.containment, 4), "jaccard": round(self.jaccard, 4)}
 
 
 @lru_cache(maxsize=4)
@@ -174,16 +182,20 @@ class TraceIndex:
         keys = bucket_keys(sig, self.settings["bands"], self.settings["rows"])
         found = self.store.candidates(keys, RERANK)
         docs = self.store.documents(doc for doc, _ in found)
-        matches = [self._measure(fp, doc_id, doc) for doc_id, doc in docs.items()]
-        matches.sort(key=lambda m: (-m.score, -m.jaccard, m.name))
-        return matches[:k]
+        matches = sorted((self._measure(fp, doc_id, doc) for doc_id, doc in docs.items()), key=lambda m: (-m.containment, m.name))
+        for m in matches[:k]:
+            m.alignment = align(text, m.text)
+            m.score = m.alignment.aligned_share()
+        matches = matches[:k]
+        matches.sort(key=lambda m: (-m.score, -m.containment, m.name))
+        return matches
 
     @staticmethod
     def _measure(fp: Fingerprint, doc_id: int, doc: StoredDoc) -> Match:
         theirs = fingerprint(doc.text).features
         shared = len(fp.features & theirs)
         union = len(fp.features | theirs)
-        return Match(doc.name, shared / len(fp.features), shared / union if union else 0.0, shared, doc_id, doc.text, doc.extra)
+        return Match(doc.name, 0.0, shared / len(fp.features), shared / union if union else 0.0, doc_id, doc.text, doc.extra)
 
 
 def create_index(path: str | Path, **settings: Any) -> TraceIndex:

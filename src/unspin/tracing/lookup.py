@@ -44,5 +44,5 @@ def trace(text: str, index: TraceIndex | str | Path, k: int = 5, aligned: bool =
     matches = index.search(text, k=k)
     result = Trace(matches, None)
     if aligned and result.best is not None:
-        result.alignment = align(text, result.best.text)
+        result.alignment = result.best.alignment or align(text, result.best.text)
     return result

@@ -79,10 +79,11 @@ class SqliteStore:
             self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
         else:
             self._db = sqlite3.connect(self.path, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA cache_size=-262144")  # 256 MB page cache
         try:
+            if not readonly:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA cache_size=-262144")  # up to 256 MB of page cache
             if exists:
                 self._settings = self._read_settings()
             else:
@@ -106,7 +107,10 @@ class SqliteStore:
             self._db.execute("INSERT INTO meta VALUES ('settings', ?)", (json.dumps(settings),))
 
     def _read_settings(self) -> dict[str, Any]:
-        meta = dict(self._db.execute("SELECT key, value FROM meta"))
+        try:
+            meta = dict(self._db.execute("SELECT key, value FROM meta"))
+        except sqlite3.OperationalError:
+            raise StoreError(f"{self.path}: an SQLite file, but not an unspin index") from None
         if meta.get("format") != FORMAT:
             raise StoreError(f"{self.path}: index format {meta.get('format')!r}, this unspin reads {FORMAT!r}; rebuild it")
         settings: dict[str, Any] = json.loads(meta["settings"])
