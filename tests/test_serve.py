@@ -27,15 +27,15 @@ STATIC = Path(unspin.__file__).parent / "serve" / "static"
 
 @pytest.fixture(scope="module")
 def client(kn) -> Iterator[TestClient]:
-    """One app for the module (warmed up once), with the default limits."""
-    with TestClient(create_app(Settings())) as c:
+    """One app for the module (warmed up once), with the default limits, checking on threads (tests/test_browser.py serves with processes)."""
+    with TestClient(create_app(Settings(processes=False))) as c:
         yield c
 
 
 @pytest.fixture()
 def small_client() -> Iterator[TestClient]:
     """An app with a 1,000-byte body limit, one worker and no queue; it never reaches the library before a test patches it."""
-    app = create_app(Settings(max_body_bytes=1000, workers=1, queue=0, request_timeout=0.5, warm_up=False))
+    app = create_app(Settings(max_body_bytes=1000, workers=1, queue=0, request_timeout=0.5, warm_up=False, processes=False))
     with TestClient(app, raise_server_exceptions=False) as c:  # a 500 is answered, as a real server would
         yield c
 
@@ -54,7 +54,7 @@ def test_healthz(client: TestClient) -> None:
     assert r.status_code == 200
     body = r.json()
     assert body["status"] == "ok" and body["version"] == unspin.__version__ and body["mode"] == "full" and body["trace"] is False
-    assert body["capacity"] == 66 and body["speed_chars_per_s"] > 0 and body["in_progress"] >= 0
+    assert body["capacity"] == 66 and body["workers"] == "2 threads" and body["speed_chars_per_s"] > 0 and body["in_progress"] >= 0
 
 
 def test_check_returns_the_library_report(client: TestClient, well_formed) -> None:
@@ -190,6 +190,13 @@ def test_unexpected_error_is_json_500(small_client: TestClient, monkeypatch: pyt
     assert_error(small_client.post("/v1/check", json={"text": "x"}), 500, "internal error (RuntimeError)")
 
 
+def test_worker_processes_give_the_library_answer(kn) -> None:
+    with TestClient(create_app(Settings(workers=1, processes=True))) as c:
+        assert c.get("/healthz").json()["workers"] == "1 processes"
+        assert c.post("/v1/restore", json={"text": SPUN}).json() == unspin.restore(SPUN).to_dict()
+        assert_error(c.post("/v1/check", json={"text": "x\x00y"}), 422, "binary")
+
+
 def _run_all(queue: WorkQueue, sizes: list[int], seconds: float = 0.2) -> list:
     """Submit one ``time.sleep(seconds)`` per size at once; the results or ApiErrors, in order."""
     import asyncio
@@ -205,7 +212,7 @@ def _statuses(results: list) -> list[int]:
 
 
 def test_work_queue_caps_calls_and_releases_its_slots() -> None:
-    queue = WorkQueue(workers=1, queue=1, max_wait=60, speed=1000)
+    queue = WorkQueue(workers=1, queue=1, max_wait=60, speed=1000)  # threads
     assert _statuses(_run_all(queue, [10, 10, 10])) == [200, 200, 503]
     deadline = time.monotonic() + 2
     while queue.pending and time.monotonic() < deadline:
@@ -219,7 +226,7 @@ def test_work_queue_admits_by_estimated_wait() -> None:
     results = _run_all(queue, [1500, 1000, 10, 50])  # 1.5 s of work; +1 s: 2.5 s > 2 s
     assert _statuses(results) == [200, 200, 503, 503]
     assert 1 <= int(results[2].headers["Retry-After"]) <= 300 and "server busy" in results[2].message
-    assert _statuses(_run_all(queue, [80_000])) == [413]  # 80 s alone: over the 5 s limit
+    assert _statuses(_run_all(queue, [80_000])) == [413]  # 80 s alone: over three times the 5 s limit
     queue.shutdown()
 
 

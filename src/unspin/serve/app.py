@@ -25,6 +25,8 @@ log = logging.getLogger("unspin.serve")
 STATIC = Path(__file__).parent / "static"
 #: The page loads only its own files and talks only to this server.
 PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+#: First guess of tracing's speed, characters per second (then measured).
+TRACE_SPEED = 20_000.0
 WARM_UP_TEXT = "The results are as pursues: crude information from the Center East shows the White Home was right."
 
 
@@ -82,14 +84,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """The application for ``settings``; a configured trace index is opened here, so a bad one fails early."""
     settings = settings or Settings()
     index = open_trace_index(settings.index) if settings.index is not None else None
-    queue = WorkQueue(settings.workers, settings.queue, settings.max_wait, settings.initial_speed())
+    queue = WorkQueue(settings.workers, settings.queue, settings.max_wait, settings.initial_speed(), settings.processes)
+    # tracing reads an index held in this process: its own queue, one thread
+    trace_queue = WorkQueue(1, settings.queue, settings.max_wait, TRACE_SPEED) if index is not None else None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if settings.warm_up:
-            await queue.run(unspin.check, WARM_UP_TEXT, CheckRequest(text=WARM_UP_TEXT).config(settings.fast), size=len(WARM_UP_TEXT), timeout=600)
+            await queue.warm_up(unspin.check, WARM_UP_TEXT, CheckRequest(text=WARM_UP_TEXT).config(settings.fast))
         yield
         queue.shutdown()
+        if trace_queue is not None:
+            trace_queue.shutdown()
 
     app = FastAPI(
         title="unspin",
@@ -119,13 +125,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         log.exception("unexpected error", exc_info=exc)
         return _error(500, f"internal error ({type(exc).__name__}); please report it")
 
-    async def handle(request: Request, model: type[TextRequest], work: Callable[[Any], dict[str, Any]]) -> JSONResponse:
+    async def handle(request: Request, model: type[TextRequest], func: Callable[..., Any], options: Callable[[Any], tuple], on: WorkQueue | None = None) -> JSONResponse:
+        """Read and validate the body, run ``func(text, *options(parsed))`` on a worker, answer its ``to_dict()``."""
         body = await read_body(request, settings.max_body_bytes, settings.body_timeout)
         parsed = parse(body, model)
         try:
-            return JSONResponse(await queue.run(work, parsed, size=len(parsed.text), timeout=settings.request_timeout))
+            result = await (on or queue).run(func, parsed.text, *options(parsed), size=len(parsed.text), timeout=settings.request_timeout)
         except InputError as exc:
             raise ApiError(422, str(exc)) from None
+        return JSONResponse(result.to_dict())
 
     @app.post("/v1/check", openapi_extra=_body_doc(CheckRequest), responses=_ERRORS, tags=["api"])
     async def check(request: Request) -> JSONResponse:
@@ -133,12 +141,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         Offsets count Unicode code points of ``text``.
         """
-        return await handle(request, CheckRequest, lambda r: unspin.check(r.text, r.config(settings.fast)).to_dict())
+        return await handle(request, CheckRequest, unspin.check, lambda r: (r.config(settings.fast),))
 
     @app.post("/v1/restore", openapi_extra=_body_doc(CheckRequest), responses=_ERRORS, tags=["api"])
     async def restore(request: Request) -> JSONResponse:
         """Restore the original wording: ``{text, edits: [{start, end, original, replacement, confidence}], spin_score}``."""
-        return await handle(request, CheckRequest, lambda r: unspin.restore(r.text, r.config(settings.fast)).to_dict())
+        return await handle(request, CheckRequest, unspin.restore, lambda r: (r.config(settings.fast),))
 
     @app.post("/v1/trace", openapi_extra=_body_doc(TraceRequest), responses={**_ERRORS, 404: {"model": ErrorBody, "description": "no index configured"}}, tags=["api"])
     async def trace(request: Request) -> JSONResponse:
@@ -147,12 +155,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise ApiError(404, "no index configured; start the server with --index PATH to trace texts")
         from unspin.tracing import trace as trace_text
 
-        return await handle(request, TraceRequest, lambda r: trace_text(r.text, index, k=r.k).to_dict())
+        return await handle(request, TraceRequest, trace_text, lambda r: (index, r.k), on=trace_queue)
 
     @app.get("/healthz", tags=["status"])
     async def healthz() -> dict[str, Any]:
         """Liveness and load: requests in progress against capacity, the mode, whether tracing is on."""
-        return {"status": "ok", "version": unspin.__version__, "mode": "fast" if settings.fast else "full", "in_progress": queue.pending, "capacity": queue.capacity,
+        return {"status": "ok", "version": unspin.__version__, "mode": "fast" if settings.fast else "full", "workers": f"{settings.workers} {'processes' if settings.processes else 'threads'}", "in_progress": queue.pending, "capacity": queue.capacity,
                 "wait_estimate_s": round(queue.wait_estimate(), 1), "speed_chars_per_s": round(queue.speed), "trace": index is not None}
 
     @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from unspin.api import InputError, _as_text
 from unspin.config import Config
 from unspin.serve.limits import ApiError
 
@@ -28,6 +29,10 @@ class TextRequest(BaseModel):
             text.encode("utf-8")
         except UnicodeEncodeError as exc:
             raise ValueError(f"text has an unpaired surrogate (\\u{ord(text[exc.start]):04x}) at character {exc.start}") from None
+        try:  # the library's own input checks (binary data), before the text waits in the queue
+            _as_text(text, _DEFAULTS)
+        except InputError as exc:
+            raise ValueError(str(exc)) from None
         return text
 
 

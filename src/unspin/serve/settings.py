@@ -19,8 +19,10 @@ class Settings:
     header_timeout: float = 10.0
     #: Open connections beyond which uvicorn answers 503 at once.
     max_connections: int = 1000
-    #: Library calls running at once (threads); the pipeline is CPU-bound, so about the number of cores.
+    #: Library calls running at once; the pipeline is CPU-bound, so about the number of cores.
     workers: int = 2
+    #: Run them in worker processes (every core; about 1.3 GB each) rather than threads of this process (one core).
+    processes: bool = True
     #: Requests waiting for a worker before new ones get 503 with Retry-After.
     queue: int = 64
     #: Longest estimated wait behind admitted work before new requests get 503 with Retry-After, in seconds.
