@@ -24,12 +24,32 @@ def lemmas(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=100_000)
+def _inflections(lemma: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """lemminflect's ``(Penn tag, forms)`` of a lemma, kept (lemminflect deep-copies its tables on every call)."""
+    return tuple(getAllInflections(lemma).items())
+
+
+@lru_cache(maxsize=100_000)
+def _base_form(word: str, pos: str) -> str | None:
+    """The first base form of ``word`` as part of speech ``pos`` (NOUN, VERB), or None if it is not one."""
+    analyses = getAllLemmas(word, upos=pos)
+    return analyses[pos][0] if analyses else None
+
+
+@lru_cache(maxsize=100_000)
+def _inflection(base: str, tag: str) -> str | None:
+    """The first form of ``base`` under the Penn ``tag``, or None."""
+    forms = getInflection(base, tag)
+    return forms[0] if forms else None
+
+
 @lru_cache(maxsize=200_000)
 def inflection_tag(word: str) -> tuple[str, str] | None:
     """``(lemma, Penn tag)`` of an inflected word (*woodlands* → (*woodland*, NNS)); None for base forms."""
     word = word.lower()
     for lemma in lemmas(word)[1:]:
-        for tag, forms in getAllInflections(lemma).items():
+        for tag, forms in _inflections(lemma):
             if word in forms and tag not in ("VB", "VBP", "NN", "JJ", "RB"):
                 return lemma, tag
     return None
@@ -48,12 +68,11 @@ def inflect_like(original: str, observed: str) -> str:
     _, tag = found
     if tag not in _TAG_POS:
         return original  # comparatives and the like: lemminflect would invent *majorer*
-    analyses = getAllLemmas(original, upos=_TAG_POS[tag])
-    if not analyses:
+    base = _base_form(original, _TAG_POS[tag])  # an already inflected original (*obligated*) goes back to its base
+    if base is None:
         return original  # not a word of that part of speech: no *managementing*
-    base = analyses[_TAG_POS[tag]][0]  # an already inflected original (*obligated*) goes back to its base
-    forms = getInflection(base, tag)
-    return forms[0] if forms else original
+    form = _inflection(base, tag)
+    return original if form is None else form
 
 
 _VOWELS = str.maketrans("", "", "aeiouy")

@@ -11,9 +11,10 @@ from __future__ import annotations
 import math
 import sys
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from unspin.knowledge import artefact
 from unspin.knowledge.build import (
@@ -30,6 +31,8 @@ from unspin.knowledge.lm import TrigramModel
 
 __all__ = ["Knowledge", "Link", "get", "EDGE_NAMES", "PHRASE_NAMES"]
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
 EDGE_NAMES = {EDGE_MOBY: "Moby", EDGE_MYTHES: "MyThes", EDGE_WORDNET: "WordNet"}
 PHRASE_NAMES = {PHRASE_WORDNET: "WordNet", PHRASE_THESAURUS: "thesaurus entry", PHRASE_TITLE: "Wikipedia title", PHRASE_BIGRAM: "Google bigram list"}
 
@@ -44,8 +47,8 @@ class Link(NamedTuple):
     @property
     def strength(self) -> float:
         """How sure the lexicons are of this edge, 0..1 (forward links count double)."""
-        f = bin(self.forward).count("1")
-        r = bin(self.reverse).count("1")
+        f = self.forward.bit_count()
+        r = self.reverse.bit_count()
         return min(1.0, (2 * f + r) / 6)
 
     def sources(self) -> list[str]:
@@ -69,7 +72,21 @@ class Knowledge:
         self.continuations = lru_cache(maxsize=50_000)(self._continuations)
         self.neighbours = lru_cache(maxsize=50_000)(self._neighbours)
         self._channel = lru_cache(maxsize=200_000)(self._channel_uncached)
+        self._similarity = lru_cache(maxsize=200_000)(self._similarity_uncached)
         self.entry_size = lru_cache(maxsize=200_000)(self.entry_size)  # type: ignore[method-assign]
+        self._memos: dict[str, Callable[..., Any]] = {}
+
+    def memo(self, name: str, func: _F, maxsize: int) -> _F:
+        """``func`` behind a bounded LRU cache that lives (and dies) with this knowledge.
+
+        The stages keep their per-word and per-phrase results here, so that they are computed once
+        per process rather than once per document, and never outlive the knowledge they came from.
+        ``func``'s arguments must be hashable; the first cache made under ``name`` is kept.
+        """
+        cached = self._memos.get(name)
+        if cached is None:
+            cached = self._memos[name] = lru_cache(maxsize=maxsize)(func)
+        return cached  # type: ignore[return-value]
 
     def _links(self, observed: str) -> tuple[Link, ...]:
         """Originals a spinner could have replaced by ``observed`` (a lower-case word or phrase)."""
@@ -83,6 +100,10 @@ class Knowledge:
             b = int(bits)
             out.append(Link(original, b & mask, b >> REVERSE_SHIFT))
         return tuple(out)
+
+    def has_links(self, observed: str) -> bool:
+        """True when some original could have been replaced by ``observed`` (no :class:`Link` is built)."""
+        return observed in self._originals
 
     def _continuations(self, prefix: str) -> frozenset[str]:
         """Words that follow ``prefix`` (one or more words) in some established phrase."""
@@ -98,6 +119,9 @@ class Knowledge:
         Moby lists loose associates beside true synonyms; two true synonyms share many
         neighbours (*woodland*/*forest* 0.61) where a loose pair shares few (*woodland*/*ground* 0.29).
         """
+        return self._similarity(a, b)
+
+    def _similarity_uncached(self, a: str, b: str) -> float:
         na, nb = self.neighbours(a), self.neighbours(b)
         if not na or not nb:
             return 0.0

@@ -7,7 +7,9 @@ propose their headword too (*malignant growth* → *cancer*).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from unspin import morph
 from unspin.config import Config
@@ -20,6 +22,10 @@ from unspin.stages.tokenize import runs
 MAX_SPAN = 3
 #: Longest span a whole-phrase thesaurus entry may cover.
 MAX_PHRASE_ENTRY = 4
+#: Entries of the per-process caches: words' options, spans' originals, word→original edges.
+WORD_CACHE = 100_000
+SPAN_CACHE = 50_000
+LINK_CACHE = 200_000
 
 
 @dataclass(slots=True, frozen=True)
@@ -38,10 +44,18 @@ class WordOptions:
 
 
 def word_options(word: str, knowledge: Knowledge, config: Config) -> WordOptions:
-    """The options for one lower-case observed word."""
+    """The options for one lower-case observed word (kept per process, see :meth:`Knowledge.memo`)."""
+    return _word_options(knowledge)(word, config.function_word_zipf)
+
+
+def _word_options(knowledge: Knowledge) -> Callable[[str, float], WordOptions]:
+    return knowledge.memo("candidates.word_options", partial(_compute_word_options, knowledge), WORD_CACHE)
+
+
+def _compute_word_options(knowledge: Knowledge, word: str, function_zipf: float) -> WordOptions:
     forms = morph.lemmas(word)
     keep = frozenset(forms)
-    changeable = knowledge.zipf(word) < config.function_word_zipf and len(word) > 1
+    changeable = knowledge.zipf(word) < function_zipf and len(word) > 1
     links: dict[str, Link] = {}
     if changeable:
         for form in forms:
@@ -85,19 +99,42 @@ def _phrase_matches(options: list[WordOptions], knowledge: Knowledge, function_z
     return out
 
 
+def _compute_span_originals(knowledge: Knowledge, words: tuple[str, ...], function_zipf: float) -> tuple[tuple[str, ...], ...]:
+    """The originals a phrase span of ``words`` may have had, or () when the span is not looked at."""
+    options = _word_options(knowledge)
+    opts = [options(w, function_zipf) for w in words]
+    if len(words) > 2 and not (opts[0].changeable and opts[-1].changeable):
+        return ()  # longer spans are bounded by content words: *the X Y* is found as *X Y*
+    if not any(o.changeable and o.links for o in opts):
+        return ()
+    if knowledge.attested(" ".join(words))[0]:
+        return ()
+    return tuple(_phrase_matches(opts, knowledge, function_zipf))
+
+
+def _compute_word_link(knowledge: Knowledge, word: str, original: str, function_zipf: float) -> tuple[float, float, float, str]:
+    """``(strength, similarity, channel, evidence)`` of the edge that lets ``word`` stand for ``original``."""
+    opt = _word_options(knowledge)(word, function_zipf)
+    link = opt.links[original]
+    sim = max(knowledge.similarity(form, link.original) for form in opt.keep)
+    channel = max(knowledge.channel(form, link.original) for form in opt.keep)
+    return link.strength, sim, channel, f"'{word}' can stand for '{original}' ({', '.join(link.sources())})"
+
+
 def _phrase_candidate(
-    first: int, last: int, observed: tuple[str, ...], original: tuple[str, ...], options: list[WordOptions], knowledge: Knowledge
+    first: int, last: int, observed: tuple[str, ...], original: tuple[str, ...], keeps: list[frozenset[str]],
+    word_link: Callable[[str, str, float], tuple[float, float, float, str]], function_zipf: float,
 ) -> Candidate:
     cand = Candidate(first, last, original, "phrase")
     strengths, sims, channel = [], [], []
-    for obs, orig, opt in zip(observed, original, options):
-        if orig in opt.keep:
+    for obs, orig, keep in zip(observed, original, keeps):
+        if orig in keep:
             continue
-        link = opt.links[orig]
-        strengths.append(link.strength)
-        sims.append(max(knowledge.similarity(form, link.original) for form in opt.keep))
-        channel.append(max(knowledge.channel(form, link.original) for form in opt.keep))
-        cand.evidence.append(f"'{obs}' can stand for '{orig}' ({', '.join(link.sources())})")
+        strength, sim, chan, evidence = word_link(obs, orig, function_zipf)
+        strengths.append(strength)
+        sims.append(sim)
+        channel.append(chan)
+        cand.evidence.append(evidence)
     f = cand.features
     f["link_min"] = min(strengths)
     f["link_mean"] = sum(strengths) / len(strengths)
@@ -110,51 +147,50 @@ def _phrase_candidate(
     return cand
 
 
+def _entry_candidates(first: int, last: int, observed_text: str, n: int, knowledge: Knowledge) -> list[Candidate]:
+    """Candidates from thesaurus entries that list the whole span ``observed_text`` (``n`` words)."""
+    out = []
+    for link in knowledge.links(observed_text):
+        if len(link.original.split()) >= n or link.original.replace("-", " ") == observed_text.replace("-", " "):
+            continue
+        cand = Candidate(first, last, tuple(link.original.split()), "phrase-entry")
+        sim = knowledge.similarity(observed_text, link.original)
+        chan = knowledge.channel(observed_text, link.original)
+        cand.features.update(link_min=link.strength, link_mean=link.strength, sim_min=sim, sim_mean=sim, changed=n, unchanged=0, channel=chan, channel_min=chan)
+        cand.evidence.append(f"'{observed_text}' is a thesaurus synonym of '{link.original}' ({', '.join(link.sources())})")
+        out.append(cand)
+    return out
+
+
 def find_candidates(doc: Doc, knowledge: Knowledge, config: Config) -> Doc:
     """Fill ``doc.candidates`` with every span→original proposal (unscored)."""
-    cache: dict[str, WordOptions] = {}
-    toks = doc.tokens
+    fz = config.function_word_zipf
+    options = _word_options(knowledge)
+    span_originals = knowledge.memo("candidates.span_originals", partial(_compute_span_originals, knowledge), SPAN_CACHE)
+    word_link = knowledge.memo("candidates.word_link", partial(_compute_word_link, knowledge), LINK_CACHE)
+    phrase_bits, has_links = knowledge.phrase_bits, knowledge.has_links
+    toks, text, out = doc.tokens, doc.text, doc.candidates
     for run in runs(doc):
         words = [toks[i].lower for i in run]
-        opts = []
-        for w in words:
-            if w not in cache:
-                cache[w] = word_options(w, knowledge, config)
-            opts.append(cache[w])
-        hyphen_after = [doc.text[toks[i].end : toks[i].end + 1] == "-" for i in run]
-        for a in range(len(run)):
+        opts = [options(w, fz) for w in words]
+        hyphen_after = [text[toks[i].end : toks[i].end + 1] == "-" for i in run]
+        any_links = any(o.links for o in opts)  # else no phrase span of this run can change a word
+        size = len(run)
+        for a in range(size):
             if a and hyphen_after[a - 1]:
                 continue  # a window never starts inside a hyphenated compound (*state-of-the-art*)
-            for n in range(2, MAX_SPAN + 1):
-                b = a + n
-                if b > len(run):
-                    break
+            for b in range(a + 2, min(a + MAX_SPAN, size) + 1) if any_links else ():
                 if hyphen_after[b - 1]:
                     continue  # nor ends inside one
-                span_opts = opts[a:b]
-                if n > 2 and not (span_opts[0].changeable and span_opts[-1].changeable):
-                    continue  # longer spans are bounded by content words: *the X Y* is found as *X Y*
-                if not any(o.changeable and o.links for o in span_opts):
-                    continue
                 observed = tuple(words[a:b])
-                if knowledge.attested(" ".join(observed))[0]:
-                    continue
-                for original in _phrase_matches(span_opts, knowledge, config.function_word_zipf):
-                    doc.candidates.append(_phrase_candidate(run[a], run[b - 1], observed, original, span_opts, knowledge))
-            for n in range(2, MAX_PHRASE_ENTRY + 1):
-                b = a + n
-                if b > len(run):
-                    break
+                found = span_originals(observed, fz)
+                if found:
+                    keeps = [o.keep for o in opts[a:b]]
+                    for original in found:
+                        out.append(_phrase_candidate(run[a], run[b - 1], observed, original, keeps, word_link, fz))
+            for b in range(a + 2, min(a + MAX_PHRASE_ENTRY, size) + 1):
                 observed_text = " ".join(words[a:b])
-                if knowledge.phrase_bits(observed_text) & ~PHRASE_THESAURUS:
-                    continue  # the phrase is established in its own right
-                for link in knowledge.links(observed_text):
-                    if len(link.original.split()) >= n or link.original.replace("-", " ") == observed_text.replace("-", " "):
-                        continue
-                    cand = Candidate(run[a], run[b - 1], tuple(link.original.split()), "phrase-entry")
-                    sim = knowledge.similarity(observed_text, link.original)
-                    chan = knowledge.channel(observed_text, link.original)
-                    cand.features.update(link_min=link.strength, link_mean=link.strength, sim_min=sim, sim_mean=sim, changed=n, unchanged=0, channel=chan, channel_min=chan)
-                    cand.evidence.append(f"'{observed_text}' is a thesaurus synonym of '{link.original}' ({', '.join(link.sources())})")
-                    doc.candidates.append(cand)
+                if not has_links(observed_text) or phrase_bits(observed_text) & ~PHRASE_THESAURUS:
+                    continue  # no thesaurus entry, or the phrase is established in its own right
+                out.extend(_entry_candidates(run[a], run[b - 1], observed_text, b - a, knowledge))
     return doc
