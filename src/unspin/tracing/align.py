@@ -7,7 +7,7 @@ first, then a word-level match ratio); paired sentences are aligned word by word
 """
 from __future__ import annotations
 
-from collections import Counter
+import heapq
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
@@ -94,10 +94,6 @@ class Alignment:
         }
 
 
-def _anchor_overlap(a: Counter[str], b: Counter[str]) -> int:
-    return sum((a & b).values())
-
-
 def _segments(spun: Sentence, source: Sentence, matcher: SequenceMatcher) -> list[Segment]:
     out = []
     for kind, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -111,13 +107,13 @@ def align(spun_text: str, source_text: str) -> Alignment:
     """Pair each sentence of ``spun_text`` with its most likely source sentence and align their words."""
     spun_sents = sentences(spun_text)
     source_sents = sentences(source_text)
-    source_anchors = [Counter(s.anchors()) for s in source_sents]
+    source_anchors = [set(s.anchors()) for s in source_sents]
     source_words = [[w.lower for w in s.words] for s in source_sents]
     pairs = []
     for sent in spun_sents:
         words = [w.lower for w in sent.words]
-        anchors = Counter(sent.anchors())
-        shortlist = sorted(range(len(source_sents)), key=lambda j: -_anchor_overlap(anchors, source_anchors[j]))[:SHORTLIST]
+        anchors = set(sent.anchors())
+        shortlist = heapq.nlargest(SHORTLIST, range(len(source_sents)), key=lambda j: len(anchors & source_anchors[j]))
         best, best_ratio, best_matcher = None, 0.0, None
         for j in shortlist:
             matcher = SequenceMatcher(None, words, source_words[j], autojunk=False)

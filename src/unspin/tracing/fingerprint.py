@@ -14,6 +14,7 @@ import math
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import regex
 
@@ -32,9 +33,8 @@ RARE_ZIPF = 2.5
 SHINGLE = 4
 
 
-@dataclass(slots=True, frozen=True)
-class Word:
-    """A word of the text: its character offsets and lower-cased form."""
+class Word(NamedTuple):
+    """A word of the text: its character offsets, lower-cased form, and whether it is an anchor."""
 
     start: int
     end: int
@@ -42,8 +42,7 @@ class Word:
     anchor: bool
 
 
-@dataclass(slots=True, frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
     """A sentence: its character offsets and its words."""
 
     start: int
@@ -79,6 +78,7 @@ def zipf(word: str) -> float:
     return _zipf_table().get(word, 0.0)
 
 
+@lru_cache(maxsize=1 << 18)
 def is_anchor(word: str, sentence_initial: bool) -> bool:
     """Whether a spinner would leave ``word`` alone: a function word, number, name or rare term."""
     if not word[0].isalpha():
@@ -111,6 +111,7 @@ def sentences(text: str) -> list[Sentence]:
     return out
 
 
+@lru_cache(maxsize=1 << 18)
 def _is_strong(word: str) -> bool:
     """An anchor that is not a function word: a number, name, acronym or rare term."""
     return not word[0].isalpha() or zipf(word) < FUNCTION_ZIPF

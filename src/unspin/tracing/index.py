@@ -41,7 +41,9 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "fingerprint": f"anchors{fpmod.SHINGLE}+strong-{fpmod.FUNCTION_ZIPF}-{fpmod.RARE_ZIPF}",
 }
 #: How many bucket-sharing documents a query re-reads and measures exactly.
-RERANK = 24
+RERANK = 12
+#: Candidates holding less than this share of the best candidate's containment are not aligned (score 0).
+ALIGN_SHARE = 0.5
 #: A match must line up with at least this share of the query's words to be reported as its source.
 MIN_SCORE = 0.75
 _MASK = (1 << 64) - 1
@@ -184,8 +186,9 @@ class TraceIndex:
         docs = self.store.documents(doc for doc, _ in found)
         matches = sorted((self._measure(fp, doc_id, doc) for doc_id, doc in docs.items()), key=lambda m: (-m.containment, m.name))
         for m in matches[:k]:
-            m.alignment = align(text, m.text)
-            m.score = m.alignment.aligned_share()
+            if m.containment >= ALIGN_SHARE * matches[0].containment:
+                m.alignment = align(text, m.text)
+                m.score = m.alignment.aligned_share()
         matches = matches[:k]
         matches.sort(key=lambda m: (-m.score, -m.containment, m.name))
         return matches
