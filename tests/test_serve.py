@@ -197,6 +197,39 @@ def test_worker_processes_give_the_library_answer(kn) -> None:
         assert_error(c.post("/v1/check", json={"text": "x\x00y"}), 422, "binary")
 
 
+SOURCE = (
+    "The city council voted on Tuesday to rebuild the old harbour wall, which storms damaged in 2021. "
+    "Work will begin in March and should take about eighteen months, according to the port authority. "
+    "The project will cost 4.2 million pounds, most of it paid by the regional government in Cardiff."
+)
+SPUN_SOURCE = (
+    "The metropolis chamber decided on Tuesday to reconstruct the aged harbour barrier, which tempests harmed in 2021. "
+    "Work will commence in March and ought to take around eighteen months, as indicated by the port expert. "
+    "The undertaking will cost 4.2 million pounds, the majority of it paid by the provincial administration in Cardiff."
+)
+
+
+def test_trace_with_a_tiny_index(tmp_path: Path) -> None:
+    from unspin.tracing import create_index
+
+    path = tmp_path / "sources.db"
+    other = "My grandmother kept bees behind the orchard for forty years, and every August she lifted the frames."
+    create_index(path).add([("harbour", SOURCE, {"url": "https://example.org/harbour"}), ("bees", other, {})])
+    with TestClient(create_app(Settings(index=path, processes=False, warm_up=False))) as c:
+        assert c.get("/healthz").json()["trace"] is True
+        body = c.post("/v1/trace", json={"text": SPUN_SOURCE, "k": 2}).json()
+        assert body["source"] == "harbour" and body["candidates"][0]["source"] == "harbour" and body["alignment"]
+        assert c.post("/v1/trace", json={"text": "Nothing like any source at all, about cooking pasta."}).json()["source"] is None
+        assert_error(c.post("/v1/trace", json={"text": SPUN_SOURCE, "k": 0}), 422, "k: Input should be greater than or equal to 1")
+        assert_error(c.post("/v1/trace", json={"text": SPUN_SOURCE, "top_k": 2}), 422, "top_k: unknown field")
+
+
+def test_bad_index_fails_at_start(tmp_path: Path) -> None:
+    (tmp_path / "junk.db").write_bytes(b"not an index")
+    with pytest.raises(RuntimeError, match="junk.db"):  # unspin serve turns it into a message and exit code 2
+        create_app(Settings(index=tmp_path / "junk.db", processes=False, warm_up=False))
+
+
 def _run_all(queue: WorkQueue, sizes: list[int], seconds: float = 0.2) -> list:
     """Submit one ``time.sleep(seconds)`` per size at once; the results or ApiErrors, in order."""
     import asyncio

@@ -348,7 +348,8 @@ def serve_cmd(
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
     index: Annotated[Optional[Path], typer.Option("--index", help="Trace index for POST /v1/trace.")] = None,
     fast: Annotated[bool, typer.Option("--fast", help="Skip the neural one-word stage: quicker, finds fewer one-word spins.")] = False,
-    workers: Annotated[int, typer.Option("--workers", help="Checks running at once.")] = _SERVE.workers,
+    workers: Annotated[int, typer.Option("--workers", help="Checks running at once, each in a worker process (about 1.3 GB each).")] = _SERVE.workers,
+    threads: Annotated[bool, typer.Option("--threads", help="Check on threads of the server process instead: less memory, one core.")] = False,
     queue: Annotated[int, typer.Option("--queue", help="Requests waiting at most before new ones get 503.")] = _SERVE.queue,
     max_wait: Annotated[float, typer.Option("--max-wait", help="Seconds of estimated queued work before new requests get 503.")] = _SERVE.max_wait,
     max_body: Annotated[int, typer.Option("--max-body", help="Largest request body in bytes.")] = _SERVE.max_body_bytes,
@@ -360,7 +361,7 @@ def serve_cmd(
     except ImportError as exc:
         err.print(f"[red]error:[/red] {exc.name} is missing; install the serve extra: pip install 'unspin\\[serve]'")
         raise typer.Exit(2) from None
-    settings = ServeSettings(index=index, fast=fast, workers=workers, queue=queue, max_wait=max_wait, max_body_bytes=max_body, request_timeout=timeout)
+    settings = ServeSettings(index=index, fast=fast, workers=workers, processes=not threads, queue=queue, max_wait=max_wait, max_body_bytes=max_body, request_timeout=timeout)
     try:
         run(settings, host, port)
     except (RuntimeError, OSError, ValueError) as exc:
