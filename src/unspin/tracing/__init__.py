@@ -6,12 +6,12 @@
 >>> trace(spun_text, index).best.name                     # doctest: +SKIP
 'bbc-1'
 """
-from unspin.tracing.align import Alignment, align
+from unspin.tracing.align import Alignment
 from unspin.tracing.index import DEFAULT_SETTINGS, MIN_SCORE, Match, TraceIndex, create_index, open_index
 from unspin.tracing.lookup import Trace, trace
 from unspin.tracing.store import SqliteStore, Store, StoreError
 
 __all__ = [
-    "trace", "Trace", "TraceIndex", "Match", "Alignment", "align", "Store", "SqliteStore", "StoreError",
+    "trace", "Trace", "TraceIndex", "Match", "Alignment", "Store", "SqliteStore", "StoreError",
     "create_index", "open_index", "DEFAULT_SETTINGS", "MIN_SCORE",
 ]

@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
 
-from unspin.tracing.fingerprint import Sentence, sentences
+from unspin.tracing.fingerprint import FUNCTION_ZIPF, Sentence, sentences, zipf
 
 __all__ = ["Segment", "SentencePair", "Alignment", "align", "MIN_SIMILARITY"]
 
-#: Sentences less alike than this (word match ratio) are left unpaired.
+#: Sentences less alike than this (weighted word match ratio, see :func:`_similarity`) are left unpaired.
 MIN_SIMILARITY = 0.3
+#: Weight of a function word in the similarity of two sentences (other words weigh 1).
+FUNCTION_WEIGHT = 0.25
 #: Source sentences compared in full with each spun sentence, picked by shared immutables.
 SHORTLIST = 4
 
@@ -103,21 +105,40 @@ def _segments(spun: Sentence, source: Sentence, matcher: SequenceMatcher) -> lis
     return out
 
 
+def _weights(words: list[str]) -> list[float]:
+    return [FUNCTION_WEIGHT if zipf(w) >= FUNCTION_ZIPF else 1.0 for w in words]
+
+
+def _similarity(matcher: SequenceMatcher, a: list[float], b: list[float]) -> float:
+    """Like :meth:`SequenceMatcher.ratio`, with function words counting :data:`FUNCTION_WEIGHT` of a word.
+
+    Two unrelated sentences share *the*, *of* and *in*; a sentence and its spun copy share names,
+    numbers and the content words the spinner left, which is what this measure rewards.
+    """
+    total = sum(a) + sum(b)
+    if not total:
+        return 0.0
+    matched = sum(sum(a[i : i + n]) for i, _, n in matcher.get_matching_blocks())
+    return 2.0 * matched / total
+
+
 def align(spun_text: str, source_text: str) -> Alignment:
     """Pair each sentence of ``spun_text`` with its most likely source sentence and align their words."""
     spun_sents = sentences(spun_text)
     source_sents = sentences(source_text)
     source_anchors = [set(s.anchors()) for s in source_sents]
     source_words = [[w.lower for w in s.words] for s in source_sents]
+    source_weights = [_weights(ws) for ws in source_words]
     pairs = []
     for sent in spun_sents:
         words = [w.lower for w in sent.words]
         anchors = set(sent.anchors())
         shortlist = heapq.nlargest(SHORTLIST, range(len(source_sents)), key=lambda j: len(anchors & source_anchors[j]))
         best, best_ratio, best_matcher = None, 0.0, None
+        weights = _weights(words)
         for j in shortlist:
             matcher = SequenceMatcher(None, words, source_words[j], autojunk=False)
-            ratio = matcher.ratio()
+            ratio = _similarity(matcher, weights, source_weights[j])
             if ratio > best_ratio:
                 best, best_ratio, best_matcher = j, ratio, matcher
         if best is None or best_ratio < MIN_SIMILARITY or best_matcher is None:
