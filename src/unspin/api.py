@@ -12,7 +12,7 @@ from unspin.doc import Doc, Finding
 from unspin.stages.candidates import find_candidates
 from unspin.stages.findings import select_findings
 from unspin.stages.rerank import rerank
-from unspin.stages.scoring import score_candidates
+from unspin.stages.scoring import pruning_floor, score_candidates
 from unspin.stages.tokenize import tokenize
 from unspin.stages.words import word_candidates
 from unspin.stages.user import apply_user_lists, as_lexicon
@@ -137,7 +137,7 @@ def check(text: str | bytes, config: Config | None = None, **options: Any) -> Re
     warning = _english_warning(doc, kn)
     if warning:
         return Report(0.0, [], doc.n_words, [warning])
-    find_candidates(doc, kn, config)
+    find_candidates(doc, kn, config, pruning_floor(config))
     score_candidates(doc, kn, config)
     word_candidates(doc, kn, config)
     rerank(doc, kn, config)

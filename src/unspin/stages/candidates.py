@@ -7,6 +7,7 @@ propose their headword too (*malignant growth* → *cancer*).
 """
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -16,6 +17,7 @@ from unspin.config import Config
 from unspin.doc import Candidate, Doc
 from unspin.knowledge import Knowledge, Link
 from unspin.knowledge.build import PHRASE_THESAURUS, PHRASE_WORDNET
+from unspin.stages.scoring import reaches, span_context, static_logit
 from unspin.stages.tokenize import runs
 
 #: Longest span, in words, that the phrase search looks at.
@@ -121,55 +123,93 @@ def _compute_word_link(knowledge: Knowledge, word: str, original: str, function_
     return link.strength, sim, channel, f"'{word}' can stand for '{original}' ({', '.join(link.sources())})"
 
 
-def _phrase_candidate(
-    first: int, last: int, observed: tuple[str, ...], original: tuple[str, ...], keeps: list[frozenset[str]],
+def _link_features(
+    observed: tuple[str, ...], original: tuple[str, ...], keeps: list[frozenset[str]],
     word_link: Callable[[str, str, float], tuple[float, float, float, str]], function_zipf: float,
-) -> Candidate:
-    cand = Candidate(first, last, original, "phrase")
-    strengths, sims, channel = [], [], []
+) -> tuple[dict[str, float], list[str]]:
+    """The candidate-stage features and evidence of a phrase candidate ``observed`` → ``original``."""
+    strengths, sims, channel, evidence = [], [], [], []
     for obs, orig, keep in zip(observed, original, keeps):
         if orig in keep:
             continue
-        strength, sim, chan, evidence = word_link(obs, orig, function_zipf)
+        strength, sim, chan, why = word_link(obs, orig, function_zipf)
         strengths.append(strength)
         sims.append(sim)
         channel.append(chan)
-        cand.evidence.append(evidence)
-    f = cand.features
-    f["link_min"] = min(strengths)
-    f["link_mean"] = sum(strengths) / len(strengths)
-    f["sim_min"] = min(sims)
-    f["sim_mean"] = sum(sims) / len(sims)
-    f["changed"] = len(strengths)
-    f["unchanged"] = len(observed) - len(strengths)
-    f["channel"] = sum(channel)
-    f["channel_min"] = min(channel)
-    return cand
+        evidence.append(why)
+    f = {
+        "link_min": min(strengths),
+        "link_mean": sum(strengths) / len(strengths),
+        "sim_min": min(sims),
+        "sim_mean": sum(sims) / len(sims),
+        "changed": len(strengths),
+        "unchanged": len(observed) - len(strengths),
+        "channel": sum(channel),
+        "channel_min": min(channel),
+    }
+    return f, evidence
 
 
-def _entry_candidates(first: int, last: int, observed_text: str, n: int, knowledge: Knowledge) -> list[Candidate]:
-    """Candidates from thesaurus entries that list the whole span ``observed_text`` (``n`` words)."""
+def _entry_links(observed_text: str, knowledge: Knowledge) -> list[tuple[tuple[str, ...], dict[str, float], str]]:
+    """``(original, features, evidence)`` of each thesaurus entry that lists the whole span ``observed_text``."""
+    n = observed_text.count(" ") + 1
     out = []
     for link in knowledge.links(observed_text):
         if len(link.original.split()) >= n or link.original.replace("-", " ") == observed_text.replace("-", " "):
             continue
-        cand = Candidate(first, last, tuple(link.original.split()), "phrase-entry")
         sim = knowledge.similarity(observed_text, link.original)
         chan = knowledge.channel(observed_text, link.original)
-        cand.features.update(link_min=link.strength, link_mean=link.strength, sim_min=sim, sim_mean=sim, changed=n, unchanged=0, channel=chan, channel_min=chan)
-        cand.evidence.append(f"'{observed_text}' is a thesaurus synonym of '{link.original}' ({', '.join(link.sources())})")
-        out.append(cand)
+        f = {"link_min": link.strength, "link_mean": link.strength, "sim_min": sim, "sim_mean": sim, "changed": n, "unchanged": 0, "channel": chan, "channel_min": chan}
+        out.append((tuple(link.original.split()), f, f"'{observed_text}' is a thesaurus synonym of '{link.original}' ({', '.join(link.sources())})"))
     return out
 
 
-def find_candidates(doc: Doc, knowledge: Knowledge, config: Config) -> Doc:
-    """Fill ``doc.candidates`` with every span→original proposal (unscored)."""
+#: ``(static logits, originals)``, both best first: what the early exit needs to know of a span's candidates.
+Ranked = tuple[array, tuple[tuple[str, ...], ...]]
+
+
+def _ranked(rows: list[tuple[float, tuple[str, ...]]]) -> Ranked:
+    rows.sort(key=lambda r: -r[0])
+    return array("d", (z for z, _ in rows)), tuple(o for _, o in rows)
+
+
+def _compute_phrase_ranked(knowledge: Knowledge, words: tuple[str, ...], function_zipf: float) -> Ranked:
+    found = knowledge.memo("candidates.span_originals", partial(_compute_span_originals, knowledge), SPAN_CACHE)(words, function_zipf)
+    options = _word_options(knowledge)
+    keeps = [options(w, function_zipf).keep for w in words]
+    word_link = knowledge.memo("candidates.word_link", partial(_compute_word_link, knowledge), LINK_CACHE)
+    return _ranked([
+        (static_logit(knowledge, words, original, "phrase", _link_features(words, original, keeps, word_link, function_zipf)[0]), original)
+        for original in found
+    ])
+
+
+def _compute_entry_ranked(knowledge: Knowledge, observed_text: str) -> Ranked:
+    words = tuple(observed_text.split())
+    return _ranked([(static_logit(knowledge, words, original, "phrase-entry", f), original) for original, f, _ in _entry_links(observed_text, knowledge)])
+
+
+def find_candidates(doc: Doc, knowledge: Knowledge, config: Config, floor: float | None = None) -> Doc:
+    """Fill ``doc.candidates`` with every span→original proposal (unscored).
+
+    With a ``floor`` (a logit, see :func:`~unspin.stages.scoring.pruning_floor`), a span none of
+    whose candidates can score that much is left out: the scorer's context-free part of each
+    candidate is kept per span, and the trigram model is asked only until one candidate reaches
+    the floor or none can.
+    """
     fz = config.function_word_zipf
     options = _word_options(knowledge)
     span_originals = knowledge.memo("candidates.span_originals", partial(_compute_span_originals, knowledge), SPAN_CACHE)
     word_link = knowledge.memo("candidates.word_link", partial(_compute_word_link, knowledge), LINK_CACHE)
+    phrase_ranked = knowledge.memo("candidates.phrase_ranked", partial(_compute_phrase_ranked, knowledge), SPAN_CACHE)
+    entry_ranked = knowledge.memo("candidates.entry_ranked", partial(_compute_entry_ranked, knowledge), SPAN_CACHE)
     phrase_bits, has_links = knowledge.phrase_bits, knowledge.has_links
     toks, text, out = doc.tokens, doc.text, doc.candidates
+
+    def kept(first: int, last: int, ranked: list[Ranked]) -> bool:
+        ctx = span_context(doc, knowledge, first, last)
+        return any(reaches(knowledge, zip(*r), ctx, floor) for r in ranked)  # type: ignore[arg-type]
+
     for run in runs(doc):
         words = [toks[i].lower for i in run]
         opts = [options(w, fz) for w in words]
@@ -179,18 +219,33 @@ def find_candidates(doc: Doc, knowledge: Knowledge, config: Config) -> Doc:
         for a in range(size):
             if a and hyphen_after[a - 1]:
                 continue  # a window never starts inside a hyphenated compound (*state-of-the-art*)
+            phrases: dict[int, tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]] = {}
             for b in range(a + 2, min(a + MAX_SPAN, size) + 1) if any_links else ():
                 if hyphen_after[b - 1]:
                     continue  # nor ends inside one
                 observed = tuple(words[a:b])
                 found = span_originals(observed, fz)
                 if found:
-                    keeps = [o.keep for o in opts[a:b]]
-                    for original in found:
-                        out.append(_phrase_candidate(run[a], run[b - 1], observed, original, keeps, word_link, fz))
+                    phrases[b] = (observed, found)
+            entries: dict[int, str] = {}
             for b in range(a + 2, min(a + MAX_PHRASE_ENTRY, size) + 1):
                 observed_text = " ".join(words[a:b])
-                if not has_links(observed_text) or phrase_bits(observed_text) & ~PHRASE_THESAURUS:
-                    continue  # no thesaurus entry, or the phrase is established in its own right
-                out.extend(_entry_candidates(run[a], run[b - 1], observed_text, b - a, knowledge))
+                if has_links(observed_text) and not phrase_bits(observed_text) & ~PHRASE_THESAURUS:
+                    entries[b] = observed_text  # (a phrase established in its own right is no entry's spin)
+            if floor is not None:  # a span's phrase and entry candidates are one group downstream: judged together
+                for b in sorted({*phrases, *entries}):
+                    ranked = [phrase_ranked(phrases[b][0], fz)] if b in phrases else []
+                    if b in entries:
+                        ranked.append(entry_ranked(entries[b]))
+                    if not kept(run[a], run[b - 1], ranked):
+                        phrases.pop(b, None)
+                        entries.pop(b, None)
+            for b, (observed, found) in phrases.items():
+                keeps = [o.keep for o in opts[a:b]]
+                for original in found:
+                    f, evidence = _link_features(observed, original, keeps, word_link, fz)
+                    out.append(Candidate(run[a], run[b - 1], original, "phrase", f, evidence))
+            for b, observed_text in entries.items():
+                for original, f, evidence in _entry_links(observed_text, knowledge):
+                    out.append(Candidate(run[a], run[b - 1], original, "phrase-entry", f, [evidence]))
     return doc

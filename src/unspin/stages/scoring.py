@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache, partial
 from importlib import resources
 from operator import mul
@@ -24,7 +24,7 @@ from typing import NamedTuple
 from unspin import morph
 from unspin.config import Config
 from unspin.doc import Candidate, Doc
-from unspin.knowledge import PHRASE_NAMES, Knowledge
+from unspin.knowledge import PHRASE_NAMES, Knowledge, neural
 from unspin.knowledge.build import PHRASE_BIGRAM, PHRASE_THESAURUS, PHRASE_TITLE, PHRASE_WORDNET
 from unspin.knowledge.lm import OOV_LOGPROB, TrigramModel
 
@@ -89,59 +89,90 @@ class _Phrase(NamedTuple):
     oov: float  # share of words the trigram model does not know
     unigrams: float  # sum of the words' unigram log10 probabilities
     evidence: str | None  # "... is an established expression (...)", when it is one
+    as_original: float  # the logit terms that depend on the original alone, when these words are one
+    as_observed: float  # the logit terms that depend on the observed words alone, when these are they
+
+
+def _established_features(bits: int, bigram: float) -> tuple[float, float, float, float, float]:
+    """``est_wordnet, est_thesaurus, est_title_only, est_bigram, established`` from source bits and bigram strength."""
+    wordnet, thesaurus = float(bool(bits & PHRASE_WORDNET)), float(bool(bits & PHRASE_THESAURUS))
+    return wordnet, thesaurus, float(bits == PHRASE_TITLE), bigram, max(wordnet, 0.8 * thesaurus, 0.6 * bool(bits & PHRASE_TITLE), bigram)
 
 
 def _compute_phrase(knowledge: Knowledge, words: tuple[str, ...]) -> _Phrase:
-    lm = knowledge.lm
+    lm, w = knowledge.lm, weights()
     seq = list(words)
     bits, bigram = established(knowledge, " ".join(seq))
     names = [name for bit, name in PHRASE_NAMES.items() if bits & bit]
     evidence = f"'{' '.join(seq)}' is an established expression ({', '.join(names)})" if names else None
-    return _Phrase(
-        seq, bits, bigram, _pmi(lm, seq), _seen(lm, seq), sum(not lm.known(w) for w in seq) / len(seq),
-        sum(lm.logprob(w) for w in seq), evidence,
-    )
+    pmi, seen, oov = _pmi(lm, seq), _seen(lm, seq), sum(not lm.known(w) for w in seq) / len(seq)
+    est = _established_features(bits, bigram)
+    as_original = sum(w.get(name, 0.0) * v for name, v in zip(("est_wordnet", "est_thesaurus", "est_title_only", "est_bigram", "established"), est))
+    as_original += w.get("pmi_orig", 0.0) * pmi + w.get("orig_oov", 0.0) * oov + w.get("orig_seen", 0.0) * seen
+    as_original += w.get("noisy", 0.0) * 2.0 * est[4]
+    as_observed = w.get("pmi_obs", 0.0) * pmi + w.get("obs_seen", 0.0) * seen
+    return _Phrase(seq, bits, bigram, pmi, seen, oov, sum(lm.logprob(w) for w in seq), evidence, as_original, as_observed)
 
 
 def _phrase_info(knowledge: Knowledge) -> Callable[[tuple[str, ...]], _Phrase]:
     return knowledge.memo("scoring.phrase", partial(_compute_phrase, knowledge), PHRASE_CACHE)
 
 
-def _context(doc: Doc, first: int, last: int) -> tuple[list[str], list[str], list[str]]:
-    """``(left, right, observed)``: up to two words either side of tokens ``first..last``, and the span's words."""
+class SpanContext(NamedTuple):
+    """A span's words and what the trigram model makes of them between their neighbours."""
+
+    observed: _Phrase
+    left: list[str]  # up to two words before the span
+    right: list[str]  # up to two words after it
+    fit: float  # log10 P(span and right words | left words) minus the span's unigram log10 P
+
+
+def span_context(doc: Doc, knowledge: Knowledge, first: int, last: int) -> SpanContext:
+    """The context of tokens ``first..last``, shared by every candidate for that span."""
     toks = doc.tokens
     left = [t.lower for t in toks[max(0, first - 4) : first] if t.is_word][-2:]
     right = [t.lower for t in toks[last + 1 : last + 5] if t.is_word][:2]
     observed = [t.lower for t in toks[first : last + 1] if t.is_word]
-    return left, right, observed
+    obs = _phrase_info(knowledge)(tuple(observed))
+    return SpanContext(obs, left, right, knowledge.lm.score(observed, left, right) - obs.unigrams)
 
 
-def _fill(cand: Candidate, knowledge: Knowledge, obs: _Phrase, left: list[str], right: list[str], obs_context: float) -> dict[str, float]:
-    """Add the scoring features to ``cand``; ``obs_context`` is the observed span's context log10 P minus its unigrams."""
-    lm = knowledge.lm
-    orig = _phrase_info(knowledge)(cand.original)
-    original, observed, bits, bigram = orig.words, obs.words, orig.bits, orig.bigram
-    f = cand.features
-    f["est_wordnet"] = float(bool(bits & PHRASE_WORDNET))
-    f["est_thesaurus"] = float(bool(bits & PHRASE_THESAURUS))
-    f["est_title_only"] = float(bits == PHRASE_TITLE)
-    f["est_bigram"] = bigram
-    f["established"] = max(f["est_wordnet"], 0.8 * f["est_thesaurus"], 0.6 * bool(bits & PHRASE_TITLE), bigram)
-    # context fit beyond raw frequency: a frequent or OOV word gains or loses nothing by itself
-    gain = (lm.score(original, left, right) - orig.unigrams) - obs_context
-    f["context"] = max(-4.0, min(6.0, gain))
+def _static(f: dict[str, float], knowledge: Knowledge, obs: _Phrase, orig: _Phrase, kind: str) -> None:
+    """Add the features that do not depend on the span's neighbours to ``f``."""
+    f["est_wordnet"], f["est_thesaurus"], f["est_title_only"], f["est_bigram"], f["established"] = _established_features(orig.bits, orig.bigram)
     f["pmi_obs"] = obs.pmi
     f["pmi_orig"] = orig.pmi
+    f["zipf_obs"], f["zipf_orig"] = _zipfs(knowledge, obs.words, orig.words)
+    f["orig_oov"] = orig.oov
+    f["phrase_entry"] = float(kind == "phrase-entry")
+    f["orig_seen"] = orig.seen
+    f["obs_seen"] = obs.seen
+
+
+def _zipfs(knowledge: Knowledge, observed: list[str], original: list[str]) -> tuple[float, float]:
+    """Zipf frequencies of the rarest changed observed word and of the rarest original word that replaced one."""
     if len(observed) == len(original):
         pairs = [(o, g) for o, g in zip(observed, original) if g not in morph.lemmas(o)]
     else:
         pairs = [(" ".join(observed), " ".join(original))]
-    f["zipf_obs"] = min(knowledge.zipf(o) for o, _ in pairs) if pairs else 0.0
-    f["zipf_orig"] = min(knowledge.zipf(g) for _, g in pairs) if pairs else 0.0
-    f["orig_oov"] = orig.oov
-    f["phrase_entry"] = float(cand.kind == "phrase-entry")
-    f["orig_seen"] = orig.seen
-    f["obs_seen"] = obs.seen
+    if not pairs:
+        return 0.0, 0.0
+    return min(knowledge.zipf(o) for o, _ in pairs), min(knowledge.zipf(g) for _, g in pairs)
+
+
+def _gain(knowledge: Knowledge, orig: _Phrase, ctx: SpanContext) -> float:
+    """How much better (log10) the original fits between the span's neighbours than the observed words,
+    beyond raw frequency: a frequent or OOV word gains or loses nothing by itself."""
+    return (knowledge.lm.score(orig.words, ctx.left, ctx.right) - orig.unigrams) - ctx.fit
+
+
+def _fill(cand: Candidate, knowledge: Knowledge, ctx: SpanContext) -> dict[str, float]:
+    """Add the scoring features to ``cand`` (the candidate stage set the link features)."""
+    orig = _phrase_info(knowledge)(cand.original)
+    f = cand.features
+    _static(f, knowledge, ctx.observed, orig, cand.kind)
+    gain = _gain(knowledge, orig, ctx)
+    f["context"] = max(-4.0, min(6.0, gain))
     # noisy channel: log10 [P(original) P(observed | original)] - log10 [P(observed) P(kept)]
     f["noisy"] = max(-8.0, min(8.0, gain)) + f["channel"] + f["changed"] * REPLACE_LOGODDS + 2.0 * f["established"]
     if orig.evidence:
@@ -152,24 +183,82 @@ def _fill(cand: Candidate, knowledge: Knowledge, obs: _Phrase, left: list[str], 
 
 def features(doc: Doc, cand: Candidate, knowledge: Knowledge) -> dict[str, float]:
     """Compute the scoring features of ``cand`` (adds to those the candidate stage set)."""
-    left, right, observed = _context(doc, cand.first, cand.last)
-    obs = _phrase_info(knowledge)(tuple(observed))
-    return _fill(cand, knowledge, obs, left, right, knowledge.lm.score(observed, left, right) - obs.unigrams)
+    return _fill(cand, knowledge, span_context(doc, knowledge, cand.first, cand.last))
 
 
 def score_candidates(doc: Doc, knowledge: Knowledge, config: Config) -> Doc:
     """Set ``score`` (0..1) on every candidate from its features and the fitted weights."""
     w = weights()
     bias, vector = w.get("bias", 0.0), [w.get(name, 0.0) for name in FEATURES]
-    phrase_info, lm_score = _phrase_info(knowledge), knowledge.lm.score
-    spans: dict[tuple[int, int], tuple[_Phrase, list[str], list[str], float]] = {}
+    spans: dict[tuple[int, int], SpanContext] = {}
     for cand in doc.candidates:
-        span = spans.get((cand.first, cand.last))
-        if span is None:  # the span's context is shared by all its candidates
-            left, right, observed = _context(doc, cand.first, cand.last)
-            obs = phrase_info(tuple(observed))
-            span = spans[(cand.first, cand.last)] = (obs, left, right, lm_score(observed, left, right) - obs.unigrams)
-        f = _fill(cand, knowledge, *span)
+        ctx = spans.get((cand.first, cand.last))
+        if ctx is None:  # the span's context is shared by all its candidates
+            ctx = spans[(cand.first, cand.last)] = span_context(doc, knowledge, cand.first, cand.last)
+        f = _fill(cand, knowledge, ctx)
         z = bias + sum(map(mul, vector, map(f.__getitem__, FEATURES)))
         cand.score = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
     return doc
+
+
+# The same score, taken apart for the candidate stage's early exit: a span none of whose candidates can
+# reach the score that matters downstream is dropped before any of them is built (see ``pruning_floor``).
+# z = (the context-free part, kept per span) + (the part that depends on the neighbours, through ``gain``).
+
+#: Margin (logits) by which a span must miss the floor to be dropped: far above float rounding.
+PRUNE_MARGIN = 1e-6
+
+
+def context_logit(gain: float) -> float:
+    """The part of a candidate's logit that depends on its context ``gain``."""
+    w = weights()
+    return w.get("context", 0.0) * max(-4.0, min(6.0, gain)) + w.get("noisy", 0.0) * max(-8.0, min(8.0, gain))
+
+
+@lru_cache(maxsize=1)
+def context_headroom() -> float:
+    """The largest :func:`context_logit` any context can give (it is piecewise linear, flat beyond ±8)."""
+    return max(context_logit(g) for g in (-8.0, -4.0, 6.0, 8.0))
+
+
+def static_logit(knowledge: Knowledge, observed: tuple[str, ...], original: tuple[str, ...], kind: str, link: dict[str, float]) -> float:
+    """The context-free part of the logit of a candidate whose candidate-stage features are ``link``.
+
+    The same sum as :func:`score_candidates` makes, less :func:`context_logit`, gathered from parts kept
+    per phrase; it equals the full logit minus the context part up to float rounding (tested).
+    """
+    w = weights()
+    info = _phrase_info(knowledge)
+    obs, orig = info(observed), info(original)
+    zipf_obs, zipf_orig = _zipfs(knowledge, obs.words, orig.words)
+    z = w.get("bias", 0.0) + orig.as_original + obs.as_observed + sum(w.get(name, 0.0) * v for name, v in link.items())
+    z += w.get("zipf_obs", 0.0) * zipf_obs + w.get("zipf_orig", 0.0) * zipf_orig + w.get("phrase_entry", 0.0) * (kind == "phrase-entry")
+    return z + w.get("noisy", 0.0) * (link["channel"] + link["changed"] * REPLACE_LOGODDS)
+
+
+def pruning_floor(config: Config) -> float | None:
+    """The logit below which a span's cheap score changes no output of :func:`unspin.check`, or None.
+
+    A span is a finding only from ``min_confidence`` up; the neural rerank (when it runs) reads
+    spans from ``rerank_floor`` up. A user lexicon may add candidates to any span, so with one,
+    nothing is dropped (None).
+    """
+    if config.lexicon:
+        return None
+    floor = config.min_confidence
+    if weights().get("rerank") and neural.available():
+        floor = min(floor, config.rerank_floor)
+    if not 0.0 < floor < 1.0:
+        return None
+    return math.log(floor / (1.0 - floor)) - PRUNE_MARGIN
+
+
+def reaches(knowledge: Knowledge, ranked: Iterable[tuple[float, tuple[str, ...]]], ctx: SpanContext, floor: float) -> bool:
+    """True when some original in ``ranked`` (``(static logit, original)``, best first) scores ``floor`` or more."""
+    headroom, info = context_headroom(), _phrase_info(knowledge)
+    for static, original in ranked:
+        if static + headroom < floor:
+            return False  # neither this original nor any after it can get there
+        if static + context_logit(_gain(knowledge, info(original), ctx)) >= floor:
+            return True
+    return False
