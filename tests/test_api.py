@@ -294,3 +294,43 @@ def test_large_document(size, well_formed):
     assert report.n_words == n * unspin.check(PARAGRAPH, **LOW).n_words
     restored = unspin.restore(text, **LOW)
     assert restored.text.count("Cold War") == n and "Chilly Battle" not in restored.text
+
+
+# --- the hot path's early exit -------------------------------------------------------------------
+
+PRUNED = [
+    SPUN,
+    "The results are as pursues: crude information from the Center East shows the White Home was right.",
+    "We trained an irregular woodland on the crude information; the state-of-the-art profound learning's results follow.",
+    "Shares in the company rose sharply after the results were published, the chief executive said on Tuesday.",
+]
+
+
+@pytest.mark.parametrize("options", [{}, LOW, {"min_confidence": 0.9}, {"allow": {"crude information"}}])
+def test_dropping_hopeless_spans_changes_no_report(monkeypatch, options):
+    """check() drops spans that cannot reach the floor before building their candidates; the reports stay the same."""
+    options = {"word_spins": False, **options}
+    pruned = [unspin.check(t, **options).to_dict() for t in PRUNED]
+    monkeypatch.setattr("unspin.api.pruning_floor", lambda config: None)
+    assert [unspin.check(t, **options).to_dict() for t in PRUNED] == pruned
+
+
+def test_context_free_logit_plus_context_part_is_the_score(kn):
+    """The early exit's two parts of a candidate's logit add up to the logit the scorer computes."""
+    import math
+
+    from unspin.doc import Doc
+    from unspin.stages.candidates import find_candidates
+    from unspin.stages.scoring import _gain, _phrase_info, context_logit, score_candidates, span_context, static_logit
+    from unspin.stages.tokenize import tokenize
+
+    link_names = ("link_min", "link_mean", "sim_min", "sim_mean", "changed", "unchanged", "channel", "channel_min")
+    doc = tokenize(Doc(" ".join(PRUNED)))
+    score_candidates(find_candidates(doc, kn, Config()), kn, Config())
+    assert len(doc.candidates) > 100
+    for cand in doc.candidates:
+        words = tuple(t.lower for t in doc.tokens[cand.first : cand.last + 1] if t.is_word)
+        link = {name: cand.features[name] for name in link_names}
+        gain = _gain(kn, _phrase_info(kn)(cand.original), span_context(doc, kn, cand.first, cand.last))
+        z = static_logit(kn, words, cand.original, cand.kind, link) + context_logit(gain)
+        assert 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))) == pytest.approx(cand.score, abs=1e-9)
