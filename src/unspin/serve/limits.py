@@ -120,6 +120,8 @@ class WorkQueue:
             return result
         except asyncio.TimeoutError:
             # a call still waiting is cancelled; one that started runs on and keeps its share of the backlog until it ends
+            if not future.cancelled():
+                self._observe(size, timeout)  # it ran (part of) that long: the speed is at most this
             raise ApiError(504, f"the request took longer than {timeout:g} s; send a shorter text") from None
         except BrokenProcessPool:
             self._replace_broken_pool()
@@ -127,14 +129,17 @@ class WorkQueue:
 
     def _release(self, size: int, future: Future | None) -> None:
         """Free a finished call's share; learn the speed from its run time."""
-        seconds = None
-        if future is not None and not future.cancelled() and future.exception() is None and size >= self.MIN_SAMPLE:
-            seconds = max(future.result()[1], 1e-3)
         with self._lock:
             self._pending -= 1
             self._backlog -= size
-            if seconds is not None:
-                self._speed = 0.7 * self._speed + 0.3 * (size / seconds)
+        if future is not None and not future.cancelled() and future.exception() is None:
+            self._observe(size, future.result()[1])
+
+    def _observe(self, size: int, seconds: float) -> None:
+        """Move the speed estimate halfway towards ``size`` characters in ``seconds``."""
+        if size >= self.MIN_SAMPLE:
+            with self._lock:
+                self._speed = 0.5 * self._speed + 0.5 * (size / max(seconds, 1e-3))
 
     def _replace_broken_pool(self) -> None:
         with self._lock:
