@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -97,7 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if trace_queue is not None:
             trace_queue.shutdown()
 
-    app = FastAPI(
+    app = FastAPIOffline(  # /docs and /redoc with their scripts served from here, not from a CDN
         title="unspin",
         version=unspin.__version__,
         summary="Find article spinning (tortured phrases) and restore the original wording.",
