@@ -255,3 +255,43 @@ def test_scan_with_index_adds_the_source(runner, index_path, tmp_path):
     records = {r["id"]: r for r in map(json.loads, out.read_text().splitlines())}
     assert records["a"]["source"]["source"] == "harbour"
     assert records["b"]["source"] is None
+
+
+# --- shards ---------------------------------------------------------------------------------------
+
+
+def test_sharded_index_finds_what_one_file_finds(tmp_path, index_path):
+    from unspin.tracing.shards import build_sharded
+
+    docs = [(name, text, {"topic": name}) for name, text in SOURCES.items()] + _distractors(200)
+    assert build_sharded(docs, tmp_path / "shards", shards=3, workers=2) == len(docs)
+    sharded, single = open_index(tmp_path / "shards"), open_index(index_path)
+    assert len(sharded.stores) == 3 and len(sharded) == len(single) == len(docs)
+    assert all(len(st) > 0 for st in sharded.stores)
+    for query in (SPUN_HARBOUR, UNRELATED, SOURCES["vaccine"]):
+        a, b = sharded.search(query), single.search(query)
+        assert [(m.name, round(m.score, 6), round(m.containment, 6)) for m in a] == [(m.name, round(m.score, 6), round(m.containment, 6)) for m in b]
+    assert sharded.search(SPUN_HARBOUR)[0].extra == {"topic": "harbour"}
+    # adding to a sharded index routes each document to its shard; known names are skipped
+    grown = open_index(tmp_path / "shards", readonly=False)
+    assert grown.add([(n, t, {}) for n, t in SOURCES.items()] + [("bees", UNRELATED, {})]) == 1
+    assert trace(UNRELATED, tmp_path / "shards").best.name == "bees"
+
+
+def test_sharded_build_on_dask(runner, tmp_path, corpus):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50) as cluster:
+        out = tmp_path / "ix"
+        result = runner.invoke(app, ["index", "build", str(corpus), "-o", str(out), "--shards", "2", "--scheduler", cluster.scheduler_address])
+    assert result.exit_code == 0, result.output
+    assert "3 document(s) added, 3 in the index" in " ".join(result.output.split())
+    spun = tmp_path / "spun.txt"
+    spun.write_text(SPUN_HARBOUR)
+    doc = json.loads(runner.invoke(app, ["trace", str(spun), "--index", str(out), "--json"]).stdout)
+    assert doc["source"] == "harbour"
+
+
+def test_a_folder_that_is_not_an_index(tmp_path):
+    (tmp_path / "stuff").mkdir()
+    with pytest.raises(StoreError, match="not a sharded unspin index"):
+        open_index(tmp_path / "stuff")

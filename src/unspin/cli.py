@@ -229,26 +229,31 @@ def build_cmd(
 
 index_app = typer.Typer(help="Build and extend a trace index of source documents (one SQLite file).", no_args_is_help=True)
 app.add_typer(index_app, name="index")
-IndexOpt = Annotated[Path, typer.Option("--index", "-i", help="The trace index (a SQLite file made by `unspin index build`).")]
+IndexOpt = Annotated[Path, typer.Option("--index", "-i", help="The trace index made by `unspin index build` (a SQLite file, or a folder of shards).")]
 
 
-def _index_corpus(corpus: str, path: Path, workers: Optional[int], create: bool) -> None:
+def _index_corpus(corpus: str, path: Path, workers: Optional[int], create: bool, shards: int = 1, scheduler: Optional[str] = None) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from unspin.tracing import StoreError, create_index, open_index
     from unspin.tracing.corpus import CorpusReader
+    from unspin.tracing.shards import build_sharded
 
-    try:
-        index = create_index(path) if create else open_index(path, readonly=False)
-    except StoreError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from None
     reader = CorpusReader(corpus)
     columns = (TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TextColumn("docs"), TimeElapsedColumn())
     try:
         with Progress(*columns, console=err, disable=not err.is_terminal, transient=True) as bar:
             task = bar.add_task("index", total=None)
-            added = index.add(reader, workers=workers or _cores(), progress=lambda n: bar.advance(task, n))
+            advance = lambda n: bar.advance(task, n)  # noqa: E731
+            if create and (shards > 1 or scheduler):
+                added = build_sharded(reader, path, max(shards, 1), workers=workers or _cores(), scheduler=scheduler, progress=advance)
+                index = open_index(path)
+            else:
+                index = create_index(path) if create else open_index(path, readonly=False)
+                added = index.add(reader, workers=workers or _cores(), progress=advance)
+    except StoreError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
     except OSError as exc:
         err.print(f"[red]error:[/red] cannot read {corpus}: {exc.strerror or exc}")
         raise typer.Exit(2) from None
@@ -269,12 +274,14 @@ def index_build_cmd(
     corpus: Annotated[str, typer.Argument(help="Source documents: JSONL ({\"id\", \"text\"}), a folder of .txt/.md/.html/.pdf files, or WARC.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="The index file to write (must not exist).")],
     workers: Annotated[Optional[int], typer.Option("--workers", "-w", help="Fingerprinting processes (default: all cores).")] = None,
+    shards: Annotated[int, typer.Option("--shards", help="Split the index into this many SQLite files in the folder OUTPUT, built side by side.")] = 1,
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Build the shards on a Dask cluster, tcp://HOST:PORT (OUTPUT on a shared file system).")] = None,
 ) -> None:
     """Index a corpus of source documents so that spun copies of them can be traced."""
     if output.exists():
         err.print(f"[red]error:[/red] {output} exists; use `unspin index add` to extend it")
         raise typer.Exit(2)
-    _index_corpus(corpus, output, workers, create=True)
+    _index_corpus(corpus, output, workers, create=True, shards=shards, scheduler=scheduler)
 
 
 @index_app.command("add")

@@ -9,11 +9,12 @@ query's fingerprint each holds, and lines the query up with the few best, senten
 """
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import zlib
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import nullcontext
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
@@ -67,6 +68,7 @@ class Match:
     text: str = field(repr=False)
     extra: dict[str, Any] = field(default_factory=dict, repr=False)
     alignment: Alignment | None = field(default=None, repr=False)
+    shard: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {"source": self.name, "score": round(self.score, 4), "containment": round(self.containment, 4), "jaccard": round(self.jaccard, 4)}
@@ -121,25 +123,37 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 
 class TraceIndex:
-    """Source documents, searchable by a spun copy of any of them.
+    """Source documents, searchable by a spun copy of any of them; kept in one store or spread over shards.
 
     >>> index = create_index("sources.db")                       # doctest: +SKIP
     >>> index.add([("doc-1", "The Cold War ended in 1991.", {})])  # doctest: +SKIP
     >>> index.search("The Chilly Battle finished in 1991.")[0].name  # doctest: +SKIP
     'doc-1'
+
+    With several stores (shards), a document goes to the shard its name hashes to, and a query
+    asks every shard and merges what they find.
     """
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self.settings = {**DEFAULT_SETTINGS, **store.settings()}
+    def __init__(self, stores: Store | Sequence[Store]) -> None:
+        self.stores: list[Store] = list(stores) if isinstance(stores, Sequence) else [stores]
+        if not self.stores:
+            raise StoreError("an index needs at least one store")
+        self.store = self.stores[0]
+        self.settings = {**DEFAULT_SETTINGS, **self.store.settings()}
         if self.settings["fingerprint"] != DEFAULT_SETTINGS["fingerprint"]:
             raise StoreError(
                 f"index fingerprints are {self.settings['fingerprint']!r}, this unspin makes "
                 f"{DEFAULT_SETTINGS['fingerprint']!r}; rebuild the index"
             )
+        if any({**DEFAULT_SETTINGS, **st.settings()} != self.settings for st in self.stores[1:]):
+            raise StoreError("the shards of this index were built with different settings; rebuild it")
 
     def __len__(self) -> int:
-        return len(self.store)
+        return sum(len(st) for st in self.stores)
+
+    def shard_of(self, name: str) -> int:
+        """The shard a document of this name belongs to."""
+        return zlib.crc32(name.encode("utf-8")) % len(self.stores)
 
     def add(
         self,
@@ -152,11 +166,19 @@ class TraceIndex:
 
         ``workers`` > 1 fingerprints in that many processes while this one writes.
         """
-        added = 0
-        chunks = _chunks(docs, batch)
-        with self.store.bulk() if len(self.store) == 0 else nullcontext():
-            added = self._add(chunks, workers, progress)
-        return added
+        with ExitStack() as stack:
+            for st in self.stores:
+                if len(st) == 0:
+                    stack.enter_context(st.bulk())
+            return self._add(_chunks(docs, batch), workers, progress)
+
+    def _write(self, rows: list[tuple[str, str, dict[str, Any], list[int]]]) -> int:
+        if len(self.stores) == 1:
+            return self.store.add(rows)
+        parts: dict[int, list[tuple[str, str, dict[str, Any], list[int]]]] = {}
+        for row in rows:
+            parts.setdefault(self.shard_of(row[0]), []).append(row)
+        return sum(self.stores[i].add(part) for i, part in parts.items())
 
     def _add(self, chunks: Iterator[list[Any]], workers: int, progress: Callable[[int], None] | None) -> int:
         added = 0
@@ -164,13 +186,13 @@ class TraceIndex:
             ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
             with ctx.Pool(workers, initializer=_init_worker, initargs=(self.settings,)) as pool:
                 for rows in pool.imap(_prepare_in_worker, chunks):
-                    added += self.store.add(rows)
+                    added += self._write(rows)
                     if progress:
                         progress(len(rows))
         else:
             for chunk in chunks:
                 rows = _prepare(self.settings, chunk)
-                added += self.store.add(rows)
+                added += self._write(rows)
                 if progress:
                     progress(len(rows))
         return added
@@ -182,9 +204,13 @@ class TraceIndex:
             return []
         sig = signature(fp, self.settings["num_perm"], self.settings["seed"])
         keys = bucket_keys(sig, self.settings["bands"], self.settings["rows"])
-        found = self.store.candidates(keys, RERANK)
-        docs = self.store.documents(doc for doc, _ in found)
-        matches = sorted((self._measure(fp, doc_id, doc) for doc_id, doc in docs.items()), key=lambda m: (-m.containment, m.name))
+        found = [(n, shard, doc) for shard, st in enumerate(self.stores) for doc, n in st.candidates(keys, RERANK)]
+        found = sorted(found, key=lambda f: (-f[0], f[1], f[2]))[:RERANK]
+        matches = []
+        for shard, st in enumerate(self.stores):
+            docs = st.documents(doc for _, s, doc in found if s == shard)
+            matches += [self._measure(fp, doc_id, doc, shard) for doc_id, doc in docs.items()]
+        matches.sort(key=lambda m: (-m.containment, m.name))
         for m in matches[:k]:
             if m.containment >= ALIGN_SHARE * matches[0].containment:
                 m.alignment = align(text, m.text)
@@ -194,18 +220,48 @@ class TraceIndex:
         return matches
 
     @staticmethod
-    def _measure(fp: Fingerprint, doc_id: int, doc: StoredDoc) -> Match:
+    def _measure(fp: Fingerprint, doc_id: int, doc: StoredDoc, shard: int) -> Match:
         theirs = fingerprint(doc.text).features
         shared = len(fp.features & theirs)
         union = len(fp.features | theirs)
-        return Match(doc.name, 0.0, shared / len(fp.features), shared / union if union else 0.0, doc_id, doc.text, doc.extra)
+        return Match(doc.name, 0.0, shared / len(fp.features), shared / union if union else 0.0, doc_id, doc.text, doc.extra, shard=shard)
+
+    def close(self) -> None:
+        """Close every store."""
+        for st in self.stores:
+            st.close()
 
 
-def create_index(path: str | Path, **settings: Any) -> TraceIndex:
-    """A new, empty index at ``path`` (an existing index there is opened and extended instead)."""
-    return TraceIndex(SqliteStore(path, settings={**DEFAULT_SETTINGS, **settings}))
+#: The manifest of a sharded index: a folder holding it and its shard files.
+MANIFEST = "unspin-index.json"
+
+
+def create_index(path: str | Path, shards: int = 1, **settings: Any) -> TraceIndex:
+    """A new, empty index at ``path`` (an existing one there is opened and extended instead).
+
+    With ``shards`` > 1, ``path`` is a folder of that many SQLite files and a manifest.
+    """
+    settings = {**DEFAULT_SETTINGS, **settings}
+    path = Path(path)
+    if shards <= 1 and not (path / MANIFEST).exists():
+        return TraceIndex(SqliteStore(path, settings=settings))
+    if (path / MANIFEST).exists():
+        return open_index(path, readonly=False)
+    path.mkdir(parents=True, exist_ok=True)
+    files = [f"shard-{i:04d}.db" for i in range(shards)]
+    index = TraceIndex([SqliteStore(path / f, settings=settings) for f in files])
+    (path / MANIFEST).write_text(json.dumps({"format": "unspin-trace-shards-1", "shards": files}, indent=1) + "\n")
+    return index
 
 
 def open_index(path: str | Path, readonly: bool = True) -> TraceIndex:
-    """Open the index at ``path`` (read-only by default)."""
+    """Open the index at ``path``: one SQLite file, or a folder of shards (read-only by default)."""
+    path = Path(path)
+    if path.is_dir():
+        try:
+            manifest = json.loads((path / MANIFEST).read_text())
+            files = manifest["shards"]
+        except (OSError, ValueError, KeyError, TypeError):
+            raise StoreError(f"{path}: a folder, but not a sharded unspin index (no readable {MANIFEST})") from None
+        return TraceIndex([SqliteStore(path / f, readonly=readonly) for f in files])
     return TraceIndex(SqliteStore(path, readonly=readonly))

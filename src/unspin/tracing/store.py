@@ -61,6 +61,10 @@ class Store(Protocol):
     def __len__(self) -> int:
         ...
 
+    def close(self) -> None:
+        """Release the store."""
+        ...
+
 
 class SqliteStore:
     """A :class:`Store` in one SQLite file.
