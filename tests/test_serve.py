@@ -230,12 +230,14 @@ def test_bad_index_fails_at_start(tmp_path: Path) -> None:
         create_app(Settings(index=tmp_path / "junk.db", processes=False, warm_up=False))
 
 
-def _run_all(queue: WorkQueue, sizes: list[int], seconds: float = 0.2) -> list:
-    """Submit one ``time.sleep(seconds)`` per size at once; the results or ApiErrors, in order."""
+def _run_all(queue: WorkQueue, sizes: list[int], seconds: float | list[float] = 0.2, func=time.sleep) -> list:
+    """Submit one ``func(seconds)`` per size at once; the results or ApiErrors, in order."""
     import asyncio
 
+    pauses = seconds if isinstance(seconds, list) else [seconds] * len(sizes)
+
     async def run() -> list:
-        return await asyncio.gather(*(queue.run(time.sleep, seconds, size=n, timeout=5) for n in sizes), return_exceptions=True)
+        return await asyncio.gather(*(queue.run(func, p, size=n, timeout=5) for n, p in zip(sizes, pauses)), return_exceptions=True)
 
     return asyncio.run(run())
 
@@ -250,16 +252,31 @@ def test_work_queue_caps_calls_and_releases_its_slots() -> None:
     deadline = time.monotonic() + 2
     while queue.pending and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert queue.pending == 0 and queue.wait_estimate() == 0
+    assert queue.pending == 0 and abs(queue.wait_estimate()) < 1e-6
     queue.shutdown()
 
 
 def test_work_queue_admits_by_estimated_wait() -> None:
-    queue = WorkQueue(workers=1, queue=100, max_wait=2, speed=1000)  # 1,000 characters a second
+    queue = WorkQueue(workers=1, queue=100, max_wait=2, speed=1000, overhead=0)  # 1,000 characters a second
     results = _run_all(queue, [1500, 1000, 10, 50])  # 1.5 s of work; +1 s: 2.5 s > 2 s
     assert _statuses(results) == [200, 200, 503, 503]
     assert 1 <= int(results[2].headers["Retry-After"]) <= 300 and "server busy" in results[2].message
     assert _statuses(_run_all(queue, [80_000])) == [413]  # 80 s alone: over three times the 5 s limit
+    queue.shutdown()
+
+
+def test_work_queue_sends_away_a_call_that_waited_too_long() -> None:
+    ran: list[float] = []
+    queue = WorkQueue(workers=1, queue=10, max_wait=0.3, speed=1e9, overhead=0)  # estimates far too low
+
+    def work(seconds: float) -> None:
+        ran.append(seconds)
+        time.sleep(seconds)
+
+    results = _run_all(queue, [10, 10], seconds=[1.0, 0.01], func=work)
+    assert _statuses(results) == [200, 503] and "no worker came free within 0.3 s" in results[1].message
+    assert ran == [1.0]  # the one sent away never ran
+    assert queue.pending == 0 and abs(queue.wait_estimate()) < 1e-6
     queue.shutdown()
 
 
