@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import socket
 import subprocess
@@ -110,6 +111,15 @@ def peak_rss_mb(pid: int) -> float | None:
     return None
 
 
+def descendants(pid: int) -> list[int]:
+    """The process's children, their children, and so on (the fork server and the workers)."""
+    try:
+        children = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+    return children + [d for c in children for d in descendants(c)]
+
+
 # --- load ---------------------------------------------------------------------------------------------------
 
 
@@ -119,6 +129,7 @@ class Load:
 
     latencies: list[tuple[int, float, float]] = field(default_factory=list)  # (words, seconds, finished at)
     busy: int = 0
+    busy_seconds: list[float] = field(default_factory=list)  # how long a 503 took to come
     errors_5xx: Counter = field(default_factory=Counter)
     other_4xx: Counter = field(default_factory=Counter)
     connection_errors: int = 0
@@ -144,6 +155,7 @@ async def client(n: int, http: httpx.AsyncClient, docs: dict[int, list[str]], st
             load.latencies.append((size, time.monotonic() - start, time.monotonic()))
         elif r.status_code == 503:
             load.busy += 1
+            load.busy_seconds.append(time.monotonic() - start)
             pause = float(r.headers.get("retry-after", "1")) * rng.uniform(0.5, 1.5)
             await asyncio.sleep(max(0.0, min(pause, stop - time.monotonic())))
         elif r.status_code >= 500:
@@ -247,7 +259,7 @@ async def measure(url: str, docs: dict[int, list[str]], args: argparse.Namespace
         for text in docs[1000][-args.solo :] if args.solo else []:  # documents the load does not use
             start = time.monotonic()
             r = await http.post("/v1/check", json={"text": text})
-            solo.append(round(time.monotonic() - start, 2) if r.status_code == 200 else None)
+            solo.append(round(time.monotonic() - start, 2) if r.status_code == 200 else f"HTTP {r.status_code}")
         load_docs = {size: texts[: -args.solo] if size == 1000 and args.solo else texts for size, texts in docs.items()}
         load = Load()
         begin = time.monotonic()
@@ -273,7 +285,8 @@ async def measure(url: str, docs: dict[int, list[str]], args: argparse.Namespace
         "p99_s": r2(percentile(seconds, 0.99)),
         "p99_1000w_under_load_s": r2(percentile(big, 0.99)),
         "n_1000w_under_load": len(big),
-        "p99_1000w_alone_s": max((s for s in solo if s is not None), default=None),
+        "p99_1000w_alone_s": max((s for s in solo if isinstance(s, float)), default=None),
+        "p99_503_s": r2(percentile(load.busy_seconds, 0.99)),
         "alone_1000w_s": solo,
         "run_s": round(drained, 1),
         "faults": fault_report,
@@ -283,9 +296,12 @@ async def measure(url: str, docs: dict[int, list[str]], args: argparse.Namespace
 
 def run_mode(mode: str, docs: dict[int, list[str]], args: argparse.Namespace) -> dict[str, Any]:
     proc, url = start_server(mode, args.workers)
+    load_before = os.getloadavg()[0]
     try:
         result = asyncio.run(measure(url, docs, args))
+        result["load_average_1min"] = [round(load_before, 1), round(os.getloadavg()[0], 1)]
         result["server_peak_rss_mb"] = peak_rss_mb(proc.pid)
+        result["worker_peak_rss_mb"] = [rss for pid in descendants(proc.pid) if (rss := peak_rss_mb(pid)) and rss > 500]
         result["server_alive"] = proc.poll() is None
     finally:
         proc.terminate()
@@ -302,12 +318,13 @@ def show(r: dict[str, Any]) -> None:
     print(f"  requests {r['requests']}: answered {r['ok']}, busy 503 (back-pressure) {r['busy_503']}")
     print(f"  errors {r['error_count']}: 5xx {e['5xx'] or 0}, connection {e['connection']}, client time-outs {e['client_timeouts']}, other 4xx {e['other_4xx'] or 0}")
     print(f"  throughput {r['throughput_rps']} checks/s, {r['words_per_s']} words/s")
-    print(f"  latency of answered checks: p50 {r['p50_s']} s, p99 {r['p99_s']} s")
+    print(f"  latency of answered checks: p50 {r['p50_s']} s, p99 {r['p99_s']} s; a 503 came within {r['p99_503_s']} s (p99)")
     print(f"  1,000-word documents: p99 {r['p99_1000w_under_load_s']} s under load (n={r['n_1000w_under_load']}), {r['p99_1000w_alone_s']} s alone (runs: {r['alone_1000w_s']})")
     b, lo, sb = f["bad_requests"], f["slowloris"], f["slow_body"]
     print(f"  faults: bad requests {b['answered_as_expected']}/{b['sent']} answered as expected{' (failed: ' + ', '.join(b['failed']) + ')' if b['failed'] else ''}; "
           f"slowloris {lo['cut_off']}/{lo['sent']} cut off with 408 (≤ {lo['max_seconds']} s); slow bodies {sb['got_408']}/{sb['sent']} got 408 (≤ {sb['max_seconds']} s)")
-    print(f"  afterwards: {'healthy' if r['healthy_after'] else 'NOT healthy'}, server {'alive' if r['server_alive'] else 'DEAD'}, peak RSS {r['server_peak_rss_mb']} MB")
+    print(f"  afterwards: {'healthy' if r['healthy_after'] else 'NOT healthy'}, server {'alive' if r['server_alive'] else 'DEAD'}; "
+          f"peak RSS: server {r['server_peak_rss_mb']} MB, workers {r['worker_peak_rss_mb']} MB; load average {r['load_average_1min'][0]} -> {r['load_average_1min'][1]} on {os.cpu_count()} cores")
 
 
 def main() -> None:

@@ -209,6 +209,27 @@ SPUN_SOURCE = (
 )
 
 
+def test_worker_processes_end_with_a_killed_server(tmp_path: Path) -> None:
+    code = (
+        "import asyncio, sys; from unspin.serve.limits import WorkQueue\n"
+        "q = WorkQueue(1, 0, 10, 100, processes=True)\n"
+        "asyncio.run(q.warm_up(len, 'x')); print('ready', flush=True); sys.stdin.read()"
+    )
+    server = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout.readline().strip() == "ready"
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        workers = [w for c in children for w in Path(f"/proc/{c}/task/{c}/children").read_text().split()]
+        assert workers, "no worker process under the fork server"
+    finally:
+        server.kill()
+        server.wait()
+    deadline = time.monotonic() + 15
+    while any(Path(f"/proc/{w}").exists() for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(Path(f"/proc/{w}").exists() for w in workers), "worker processes outlived the server"
+
+
 def test_trace_with_a_tiny_index(tmp_path: Path) -> None:
     from unspin.tracing import create_index
 

@@ -5,6 +5,7 @@ import asyncio
 import collections
 import math
 import multiprocessing
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -44,12 +45,32 @@ def make_executor(workers: int, processes: bool) -> Executor:
     if not processes:
         return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="unspin-serve")
     from unspin.scan.engines import ensure_knowledge
-    from unspin.scan.process import init_worker
 
     ensure_knowledge()
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["unspin.scan.preload"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_worker)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init_server_worker, initargs=(os.getpid(),))
+
+
+def init_server_worker(server_pid: int) -> None:
+    """Worker-process initializer: load the knowledge and the model, and end when the server process is gone.
+
+    The workers are children of the fork server, not of the server: without this, a server that is killed
+    leaves them behind, each holding its memory (and finishing whatever check it had).
+    """
+    from unspin.scan.process import init_worker
+
+    init_worker()
+
+    def watch() -> None:
+        while True:
+            time.sleep(2)
+            try:
+                os.kill(server_pid, 0)
+            except (ProcessLookupError, PermissionError):  # gone (or its pid already reused by someone else's)
+                os._exit(1)
+
+    threading.Thread(target=watch, name="unspin-serve-watchdog", daemon=True).start()
 
 
 class WorkQueue:
@@ -201,7 +222,9 @@ class WorkQueue:
         await asyncio.gather(*(loop.run_in_executor(self._executor, timed_call, func, *args) for _ in range(self.workers)))
 
     def shutdown(self) -> None:
-        """Stop the workers once the running calls end; waiting calls are dropped."""
+        """Stop the workers: waiting calls are dropped, worker processes terminated (threads end with their call)."""
+        for proc in list((getattr(self._executor, "_processes", None) or {}).values()):
+            proc.terminate()
         self._executor.shutdown(wait=False, cancel_futures=True)
 
 
