@@ -17,7 +17,8 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 import unspin  # noqa: E402
 from unspin.serve import Settings, create_app  # noqa: E402
-from unspin.serve.limits import ApiError, WorkQueue  # noqa: E402
+from unspin.serve.limits import ApiError  # noqa: E402
+from unspin.serve.queue import WorkQueue  # noqa: E402
 from unspin.serve.server import serving  # noqa: E402
 
 SPUN = "The results are as pursues: crude information from the Center East shows the White Home was right."
@@ -211,7 +212,7 @@ SPUN_SOURCE = (
 
 def test_worker_processes_end_with_a_killed_server(tmp_path: Path) -> None:
     code = (
-        "import asyncio, sys; from unspin.serve.limits import WorkQueue\n"
+        "import asyncio, sys; from unspin.serve.queue import WorkQueue\n"
         "q = WorkQueue(1, 0, 10, 100, processes=True)\n"
         "asyncio.run(q.warm_up(len, 'x')); print('ready', flush=True); sys.stdin.read()"
     )

@@ -10,6 +10,7 @@ __all__ = ["create_app", "run", "serving", "Settings"]
 
 
 def __getattr__(name: str) -> Any:
+    """Import the app, the server or the settings when first asked for."""
     if name == "create_app":
         from unspin.serve.app import create_app
 

@@ -18,7 +18,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import unspin
 from unspin.api import InputError
-from unspin.serve.limits import ApiError, WorkQueue, read_body
+from unspin.serve.limits import ApiError, read_body
+from unspin.serve.queue import WorkQueue
 from unspin.serve.schemas import CheckRequest, TextRequest, TraceRequest, parse
 from unspin.serve.settings import Settings
 
