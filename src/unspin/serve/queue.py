@@ -213,6 +213,8 @@ class WorkQueue:
 
     def shutdown(self) -> None:
         """Stop the workers: waiting calls are dropped, worker processes terminated (threads end with their call)."""
-        for proc in list((getattr(self._executor, "_processes", None) or {}).values()):
+        processes = list((getattr(self._executor, "_processes", None) or {}).values())
+        for proc in processes:
             proc.terminate()
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        # terminated workers end at once: waiting for them lets the pool clean up after itself
+        self._executor.shutdown(wait=bool(processes), cancel_futures=True)
