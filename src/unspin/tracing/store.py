@@ -125,20 +125,25 @@ class SqliteStore:
         return dict(self._settings)
 
     def add(self, rows: Sequence[tuple[str, str, dict[str, Any], Sequence[int]]]) -> int:
-        """Add documents with their bucket keys in one transaction; known names are skipped."""
-        added = 0
+        """Add documents with their bucket keys in one transaction; known names (and repeats within ``rows``) are skipped."""
+        names = [r[0] for r in rows]
         with self._db:
+            known: set[str] = set()
+            for i in range(0, len(names), 900):  # SQLite's limit on bound parameters
+                part = names[i : i + 900]
+                known.update(n for (n,) in self._db.execute(f"SELECT name FROM docs WHERE name IN ({','.join('?' * len(part))})", part))
+            next_id = int(self._db.execute("SELECT COALESCE(MAX(id), 0) FROM docs").fetchone()[0]) + 1
+            docs, buckets = [], []
             for name, text, extra, keys in rows:
-                cur = self._db.execute(
-                    "INSERT OR IGNORE INTO docs (name, text, extra) VALUES (?, ?, ?)",
-                    (name, zlib.compress(text.encode("utf-8"), 6), json.dumps(extra) if extra else None),
-                )
-                if cur.rowcount == 0:
+                if name in known:
                     continue
-                doc = cur.lastrowid
-                self._db.executemany("INSERT INTO buckets VALUES (?, ?)", [(k, doc) for k in keys])
-                added += 1
-        return added
+                known.add(name)
+                docs.append((next_id, name, zlib.compress(text.encode("utf-8"), 6), json.dumps(extra) if extra else None))
+                buckets.extend((k, next_id) for k in keys)
+                next_id += 1
+            self._db.executemany("INSERT INTO docs (id, name, text, extra) VALUES (?, ?, ?, ?)", docs)
+            self._db.executemany("INSERT INTO buckets VALUES (?, ?)", buckets)
+        return len(docs)
 
     def bulk(self) -> "_Bulk":
         """Context manager for a large load: the bucket index is dropped and rebuilt once at the end."""
