@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import regex
@@ -90,6 +91,10 @@ def _as_text(text: str | bytes, config: Config) -> str:
 
 def _english_word(word: str, kn: _knowledge.Knowledge) -> bool:
     """A known English word that is not more at home in French, German or Spanish (*le*, *und*, *los*)."""
+    return kn.memo("api.english_word", partial(_compute_english_word, kn), 50_000)(word)
+
+
+def _compute_english_word(kn: _knowledge.Knowledge, word: str) -> bool:
     z = kn.zipf(word)
     if z < 2.0:
         return False

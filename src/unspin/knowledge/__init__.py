@@ -32,6 +32,9 @@ from unspin.knowledge.lm import TrigramModel
 __all__ = ["Knowledge", "Link", "get", "EDGE_NAMES", "PHRASE_NAMES"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
+#: Rows of the inverted thesaurus kept parsed (compact: about 9 bytes an edge plus shared strings).
+ROW_CACHE = 100_000
+_FORWARD = (1 << REVERSE_SHIFT) - 1
 
 EDGE_NAMES = {EDGE_MOBY: "Moby", EDGE_MYTHES: "MyThes", EDGE_WORDNET: "WordNet"}
 PHRASE_NAMES = {PHRASE_WORDNET: "WordNet", PHRASE_THESAURUS: "thesaurus entry", PHRASE_TITLE: "Wikipedia title", PHRASE_BIGRAM: "Google bigram list"}
@@ -68,9 +71,9 @@ class Knowledge:
         self._bigrams: dict[str, int] = payload["bigrams"]
         self._zipf: dict[str, float] = payload["zipf"]
         self.lm = TrigramModel()
-        self.links = lru_cache(maxsize=200_000)(self._links)
+        self._row = lru_cache(maxsize=ROW_CACHE)(self._row_uncached)
         self.continuations = lru_cache(maxsize=50_000)(self._continuations)
-        self.neighbours = lru_cache(maxsize=50_000)(self._neighbours)
+        self.neighbours = lru_cache(maxsize=20_000)(self._neighbours)
         self._channel = lru_cache(maxsize=200_000)(self._channel_uncached)
         self._similarity = lru_cache(maxsize=200_000)(self._similarity_uncached)
         self.entry_size = lru_cache(maxsize=200_000)(self.entry_size)  # type: ignore[method-assign]
@@ -88,18 +91,31 @@ class Knowledge:
             cached = self._memos[name] = lru_cache(maxsize=maxsize)(func)
         return cached  # type: ignore[return-value]
 
-    def _links(self, observed: str) -> tuple[Link, ...]:
-        """Originals a spinner could have replaced by ``observed`` (a lower-case word or phrase)."""
+    def _row_uncached(self, observed: str) -> tuple[tuple[str, ...], bytes]:
+        """``(originals, bits)`` of ``observed``'s row, compact: one shared string and one byte an edge."""
         row = self._originals.get(observed)
         if not row:
-            return ()
-        out = []
-        mask = (1 << REVERSE_SHIFT) - 1
+            return (), b""
+        originals, bits = [], bytearray()
         for item in row.split("|"):
-            original, _, bits = item.partition("\t")
-            b = int(bits)
-            out.append(Link(original, b & mask, b >> REVERSE_SHIFT))
-        return tuple(out)
+            original, _, b = item.partition("\t")
+            originals.append(sys.intern(original))
+            bits.append(int(b))
+        return tuple(originals), bytes(bits)
+
+    def links(self, observed: str) -> tuple[Link, ...]:
+        """Originals a spinner could have replaced by ``observed`` (a lower-case word or phrase)."""
+        originals, bits = self._row(observed)
+        return tuple(Link(o, b & _FORWARD, b >> REVERSE_SHIFT) for o, b in zip(originals, bits))
+
+    def link(self, observed: str, original: str) -> Link | None:
+        """The edge that lets ``observed`` stand for ``original``, or None."""
+        originals, bits = self._row(observed)
+        try:
+            b = bits[originals.index(original)]
+        except ValueError:
+            return None
+        return Link(original, b & _FORWARD, b >> REVERSE_SHIFT)
 
     def has_links(self, observed: str) -> bool:
         """True when some original could have been replaced by ``observed`` (no :class:`Link` is built)."""
@@ -108,10 +124,10 @@ class Knowledge:
     def _continuations(self, prefix: str) -> frozenset[str]:
         """Words that follow ``prefix`` (one or more words) in some established phrase."""
         row = self._following.get(prefix)
-        return frozenset(row.split("|")) if row else frozenset()
+        return frozenset(map(sys.intern, row.split("|"))) if row else frozenset()
 
     def _neighbours(self, word: str) -> frozenset[str]:
-        return frozenset(link.original for link in self.links(word))
+        return frozenset(self._row(word)[0])
 
     def similarity(self, a: str, b: str) -> float:
         """How much the thesaurus neighbourhoods of ``a`` and ``b`` overlap (overlap coefficient, 0..1).
@@ -129,7 +145,8 @@ class Knowledge:
 
     def entry_size(self, word: str, source: int) -> int:
         """How many words the thesaurus entry of ``word`` in resource ``source`` lists."""
-        return sum(1 for link in self.links(word) if link.reverse & source)
+        shifted = source << REVERSE_SHIFT
+        return sum(1 for b in self._row(word)[1] if b & shifted)
 
     def channel(self, observed: str, original: str) -> float:
         """log10 P(a spinner writes ``observed`` | it replaces ``original``), over the three thesauri.
@@ -141,7 +158,7 @@ class Knowledge:
         return self._channel(observed, original)
 
     def _channel_uncached(self, observed: str, original: str) -> float:
-        link = next((l for l in self.links(observed) if l.original == original), None)
+        link = self.link(observed, original)
         if link is None:
             return -6.0
         p = 0.0

@@ -6,6 +6,7 @@ returned in base 10. Words outside the model's vocabulary get :data:`OOV_LOGPROB
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -51,7 +52,7 @@ class TrigramModel:
         value = raw * _TO_LOG10
         return max(value, OOV_LOGPROB)
 
-    def score(self, words: list[str], left: list[str], right: list[str]) -> float:
+    def score(self, words: Sequence[str], left: Sequence[str], right: Sequence[str]) -> float:
         """log10 P of ``words`` followed by ``right``, given ``left`` (up to two words each)."""
         seq = [*left[-2:], *words, *right[:2]]
         start = len(left[-2:])

@@ -24,8 +24,9 @@ from unspin.stages.tokenize import runs
 MAX_SPAN = 3
 #: Longest span a whole-phrase thesaurus entry may cover.
 MAX_PHRASE_ENTRY = 4
-#: Entries of the per-process caches: words' options, spans' originals, word→original edges.
-WORD_CACHE = 100_000
+#: Entries of the per-process caches (bounded by memory: a common word's options take ~25 kB): words' options,
+#: spans' originals (and their context-free logits), word→original edges.
+WORD_CACHE = 20_000
 SPAN_CACHE = 50_000
 LINK_CACHE = 200_000
 
@@ -36,7 +37,8 @@ class WordOptions:
 
     word: str
     keep: frozenset[str]  # the word and its base forms: choosing one of these changes nothing
-    links: dict[str, Link]  # original (base form, or inflected like the word) -> strongest edge
+    links: dict[str, tuple[str, int, int]]  # original (base form, or inflected like the word) -> strongest edge as a
+    # plain tuple (``Link(*t)``): plain tuples of strings and ints leave the garbage collector's sight, Links do not
     changeable: bool
     every: frozenset[str]  # keep | links
 
@@ -68,7 +70,7 @@ def _compute_word_options(knowledge: Knowledge, word: str, function_zipf: float)
                     best = links.get(variant)
                     if best is None or link.strength > best.strength:
                         links[variant] = link
-    return WordOptions(word, keep, links, changeable, keep | links.keys())
+    return WordOptions(word, keep, {k: tuple(v) for k, v in links.items()}, changeable, keep | links.keys())
 
 
 def _phrase_matches(options: list[WordOptions], knowledge: Knowledge, function_zipf: float) -> list[tuple[str, ...]]:
@@ -117,7 +119,7 @@ def _compute_span_originals(knowledge: Knowledge, words: tuple[str, ...], functi
 def _compute_word_link(knowledge: Knowledge, word: str, original: str, function_zipf: float) -> tuple[float, float, float, str]:
     """``(strength, similarity, channel, evidence)`` of the edge that lets ``word`` stand for ``original``."""
     opt = _word_options(knowledge)(word, function_zipf)
-    link = opt.links[original]
+    link = Link(*opt.links[original])
     sim = max(knowledge.similarity(form, link.original) for form in opt.keep)
     channel = max(knowledge.channel(form, link.original) for form in opt.keep)
     return link.strength, sim, channel, f"'{word}' can stand for '{original}' ({', '.join(link.sources())})"

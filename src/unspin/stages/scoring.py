@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache, partial
 from importlib import resources
 from operator import mul
@@ -57,7 +57,7 @@ def established(knowledge: Knowledge, phrase: str) -> tuple[int, float]:
     return bits, bigram
 
 
-def _pmi(lm: TrigramModel, words: list[str]) -> float:
+def _pmi(lm: TrigramModel, words: Sequence[str]) -> float:
     """Mean pointwise association of neighbouring words (log10 P(w|prev) − log10 P(w))."""
     if len(words) < 2:
         return 0.0
@@ -71,7 +71,7 @@ def _pmi(lm: TrigramModel, words: list[str]) -> float:
     return sum(vals) / len(vals)
 
 
-def _seen(lm: TrigramModel, words: list[str]) -> float:
+def _seen(lm: TrigramModel, words: Sequence[str]) -> float:
     """Fraction of neighbouring word pairs the trigram model holds as bigrams."""
     if len(words) < 2:
         return 0.0
@@ -81,7 +81,7 @@ def _seen(lm: TrigramModel, words: list[str]) -> float:
 class _Phrase(NamedTuple):
     """What scoring needs of one word sequence, whatever its context (kept per process)."""
 
-    words: list[str]
+    words: tuple[str, ...]
     bits: int
     bigram: float
     pmi: float  # mean PMI of neighbouring words
@@ -111,7 +111,7 @@ def _compute_phrase(knowledge: Knowledge, words: tuple[str, ...]) -> _Phrase:
     as_original += w.get("pmi_orig", 0.0) * pmi + w.get("orig_oov", 0.0) * oov + w.get("orig_seen", 0.0) * seen
     as_original += w.get("noisy", 0.0) * 2.0 * est[4]
     as_observed = w.get("pmi_obs", 0.0) * pmi + w.get("obs_seen", 0.0) * seen
-    return _Phrase(seq, bits, bigram, pmi, seen, oov, sum(lm.logprob(w) for w in seq), evidence, as_original, as_observed)
+    return _Phrase(words, bits, bigram, pmi, seen, oov, sum(lm.logprob(w) for w in seq), evidence, as_original, as_observed)
 
 
 def _phrase_info(knowledge: Knowledge) -> Callable[[tuple[str, ...]], _Phrase]:
@@ -149,7 +149,7 @@ def _static(f: dict[str, float], knowledge: Knowledge, obs: _Phrase, orig: _Phra
     f["obs_seen"] = obs.seen
 
 
-def _zipfs(knowledge: Knowledge, observed: list[str], original: list[str]) -> tuple[float, float]:
+def _zipfs(knowledge: Knowledge, observed: tuple[str, ...], original: tuple[str, ...]) -> tuple[float, float]:
     """Zipf frequencies of the rarest changed observed word and of the rarest original word that replaced one."""
     if len(observed) == len(original):
         pairs = [(o, g) for o, g in zip(observed, original) if g not in morph.lemmas(o)]
