@@ -47,7 +47,6 @@ RERANK = 12
 ALIGN_SHARE = 0.5
 #: A match must line up with at least this share of the query's words to be reported as its source.
 MIN_SCORE = 0.75
-_MASK = (1 << 64) - 1
 
 
 @dataclass(slots=True)

@@ -133,7 +133,8 @@ class SqliteStore:
                 part = names[i : i + 900]
                 known.update(n for (n,) in self._db.execute(f"SELECT name FROM docs WHERE name IN ({','.join('?' * len(part))})", part))
             next_id = int(self._db.execute("SELECT COALESCE(MAX(id), 0) FROM docs").fetchone()[0]) + 1
-            docs, buckets = [], []
+            docs: list[tuple[int, str, bytes, str | None]] = []
+            buckets: list[tuple[int, int]] = []
             for name, text, extra, keys in rows:
                 if name in known:
                     continue
