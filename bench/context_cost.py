@@ -1,6 +1,6 @@
 """What context scoring costs: words/s of ``unspin.check`` with and without its neural stages, side by side.
 
-    .venv/bin/python bench/context_cost.py [--words 3000] [--json]
+    .venv/bin/python bench/context_cost.py [--words 3000] [--only cheap,rerank] [--json]
 
 Three configurations run on the same documents, each in a fresh process (the model is loaded and
 one document checked before the clock starts):
@@ -12,6 +12,8 @@ one document checked before the clock starts):
 
 Issue 3 allows context scoring to cost at most a third of the throughput; the ratios printed
 against ``cheap`` show where it stands. Text: ../shared/data/clean when present, else generated.
+``--only`` runs some of the configurations (``cheap`` is always run: the ratios need it); the
+cheap path stage by stage, beside the bare Aho-Corasick floor, is ``bench/hot_path.py``.
 """
 from __future__ import annotations
 
@@ -51,14 +53,20 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--words", type=int, default=3000)
     ap.add_argument("--json", action="store_true", help="print one JSON line")
+    ap.add_argument("--only", default=",".join(CONFIGS), help="comma-separated configurations to run (default: all)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     a = ap.parse_args()
+    wanted = {"cheap", *a.only.split(",")}
+    if wanted - set(CONFIGS):
+        ap.error(f"unknown configuration(s) {sorted(wanted - set(CONFIGS))}; known: {', '.join(CONFIGS)}")
     docs, origin = load_documents(a.words)
     if a.child:
         print(json.dumps(run_one(docs, CONFIGS[a.child][1])))
         return 0
     results = {}
     for name, (env, _options) in CONFIGS.items():
+        if name not in wanted:
+            continue
         proc = subprocess.run(
             [sys.executable, __file__, "--words", str(a.words), "--child", name],
             env={**os.environ, **env}, capture_output=True, text=True, check=False,

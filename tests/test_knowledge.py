@@ -146,3 +146,29 @@ def test_zipf(kn):
 
 def test_knowledge_is_loaded_once(kn):
     assert knowledge.get() is kn
+
+
+def test_edge_lookups_agree_with_the_links(kn):
+    """The compact row behind links(): one edge looked up, entry sizes and neighbours say what the Links say."""
+    from unspin.knowledge import EDGE_NAMES
+
+    for word in ("woodland", "crude", "information"):
+        links = kn.links(word)
+        assert links and kn.has_links(word)
+        for link in links:
+            assert kn.link(word, link.original) == link
+        assert kn.neighbours(word) == frozenset(link.original for link in links)
+        for source in EDGE_NAMES:
+            assert kn.entry_size(word, source) == sum(1 for link in links if link.reverse & source)
+    assert kn.link("woodland", "no such original") is None
+    assert kn.links("qqxzv") == () and not kn.has_links("qqxzv") and kn.link("qqxzv", "forest") is None
+
+
+def test_memo_is_kept_per_name_and_bounded(kn):
+    calls: list[int] = []
+    square = kn.memo("test.square", lambda x: calls.append(x) or x * x, 2)
+    assert kn.memo("test.square", lambda x: -1, 2) is square, "the first cache made under a name is kept"
+    assert [square(2), square(2), square(3)] == [4, 4, 9] and calls == [2, 3]
+    square(4)  # a third value pushes out the least recently used (2)
+    square(2)
+    assert calls == [2, 3, 4, 2]

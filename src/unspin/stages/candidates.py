@@ -175,11 +175,19 @@ def _ranked(rows: list[tuple[float, tuple[str, ...]]]) -> Ranked:
     return array("d", (z for z, _ in rows)), tuple(o for _, o in rows)
 
 
+def _span_originals(knowledge: Knowledge) -> Callable[[tuple[str, ...], float], tuple[tuple[str, ...], ...]]:
+    return knowledge.memo("candidates.span_originals", partial(_compute_span_originals, knowledge), SPAN_CACHE)
+
+
+def _word_link(knowledge: Knowledge) -> Callable[[str, str, float], tuple[float, float, float, str]]:
+    return knowledge.memo("candidates.word_link", partial(_compute_word_link, knowledge), LINK_CACHE)
+
+
 def _compute_phrase_ranked(knowledge: Knowledge, words: tuple[str, ...], function_zipf: float) -> Ranked:
-    found = knowledge.memo("candidates.span_originals", partial(_compute_span_originals, knowledge), SPAN_CACHE)(words, function_zipf)
+    found = _span_originals(knowledge)(words, function_zipf)
     options = _word_options(knowledge)
     keeps = [options(w, function_zipf).keep for w in words]
-    word_link = knowledge.memo("candidates.word_link", partial(_compute_word_link, knowledge), LINK_CACHE)
+    word_link = _word_link(knowledge)
     return _ranked([
         (static_logit(knowledge, words, original, "phrase", _link_features(words, original, keeps, word_link, function_zipf)[0]), original)
         for original in found
@@ -201,8 +209,7 @@ def find_candidates(doc: Doc, knowledge: Knowledge, config: Config, floor: float
     """
     fz = config.function_word_zipf
     options = _word_options(knowledge)
-    span_originals = knowledge.memo("candidates.span_originals", partial(_compute_span_originals, knowledge), SPAN_CACHE)
-    word_link = knowledge.memo("candidates.word_link", partial(_compute_word_link, knowledge), LINK_CACHE)
+    span_originals, word_link = _span_originals(knowledge), _word_link(knowledge)
     phrase_ranked = knowledge.memo("candidates.phrase_ranked", partial(_compute_phrase_ranked, knowledge), SPAN_CACHE)
     entry_ranked = knowledge.memo("candidates.entry_ranked", partial(_compute_entry_ranked, knowledge), SPAN_CACHE)
     phrase_bits, has_links = knowledge.phrase_bits, knowledge.has_links
