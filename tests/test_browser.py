@@ -102,10 +102,14 @@ def test_check_accept_reject_and_restore(page: "sync_api.Page", tmp_path: Path) 
         page.click("#doc mark:has-text('crude information')")  # show the popover in the picture
         page.screenshot(path=readme_shot, full_page=True)
 
-    # all at once, then the download carries the restored text
+    # all at once, then the copy and the download carry the restored text
     page.click("#reject-all")
     assert page.inner_text("#restored") == SPUN
     page.click("#accept-all")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.click("#copy")
+    sync_api.expect(page.locator("#toast")).to_have_text("Restored text copied")
+    assert page.evaluate("navigator.clipboard.readText()") == page.inner_text("#restored")
     with page.expect_download() as download:
         page.click("#download")
     assert Path(download.value.path()).read_text(encoding="utf-8") == page.inner_text("#restored")
