@@ -7,8 +7,8 @@ hash of the id) go into a fresh index together with ``--distractors`` generated 
 (eval/corpus.py) and collages of sentences cut from the indexed sources (hard negatives: they
 share whole sentences with the true source). Queries: every indexed document of the split, spun
 by ``unspin.synth`` at 10/25/40/60 % substitution, then with sentences deleted (15 %) and
-neighbouring sentences swapped. The other third, spun at 40 %, are queries whose source is not in
-the index: any match reported for them is a false match. A query counts as found only when its
+neighbouring sentences swapped. The other third, spun the same way at each rate, are queries whose
+source is not in the index: any match reported for them is a false match. A query counts as found only when its
 true source comes first *and* passes the match threshold.
 """
 from __future__ import annotations
@@ -124,21 +124,22 @@ def main() -> int:
             figures[f"top5_at_{round(rate * 100)}"] = top5 / len(queries)
         strays = [d for d in outside if pick(d)]
         false = 0
-        for i, d in enumerate(strays):
-            spun = shuffle_and_cut(spin(d["text"], rate=0.4, seed=i).text, random.Random(i))
-            spun = function_word_noise(spun, random.Random(i), args.fw_noise)
-            found = index.search(spun, k=1)
-            if found and found[0].score >= MIN_SCORE:
-                false += 1
-                if len(misses) < 2 * args.errors:
-                    misses.append(f"false match {d['id']} -> {found[0].name} {found[0].score:.3f}")
-        figures["false_match_rate"] = false / len(strays) if strays else 0.0
+        for rate in RATES:
+            for i, d in enumerate(strays):
+                spun = shuffle_and_cut(spin(d["text"], rate=rate, seed=i).text, random.Random(i))
+                spun = function_word_noise(spun, random.Random(i), args.fw_noise)
+                found = index.search(spun, k=1)
+                if found and found[0].score >= MIN_SCORE:
+                    false += 1
+                    if len(misses) < 2 * args.errors:
+                        misses.append(f"false match {d['id']} -> {found[0].name} {found[0].score:.3f}")
+        figures["false_match_rate"] = false / (len(strays) * len(RATES)) if strays else 0.0
     latencies.sort()
     if args.json:
         print(json.dumps({k: round(v, 4) for k, v in figures.items()}))
         return 0
     print(f"index: {len(sources)} sources + {args.collages} collages + {args.distractors} generated documents, built in {build:.1f} s")
-    print(f"queries: {len(queries)} spun copies per rate ({args.split}), {len(strays)} spun documents with no source in the index")
+    print(f"queries: {len(queries)} spun copies per rate ({args.split}); {len(strays)} documents with no source in the index, spun at each rate")
     for rate in RATES:
         r = round(rate * 100)
         print(f"  {r:>2} % substitution: top-1 {figures[f'top1_at_{r}']:.3f}  top-5 {figures[f'top5_at_{r}']:.3f}")
