@@ -13,7 +13,7 @@ import unspin
 from unspin.cli import app
 from unspin.tracing import MIN_SCORE, StoreError, create_index, open_index, trace
 from unspin.tracing.align import align
-from unspin.tracing.fingerprint import fingerprint, sentences
+from unspin.tracing.fingerprint import anchor_runs, fingerprint, sentences
 from unspin.tracing.index import bucket_keys, signature
 
 # Source documents written for these tests.
@@ -295,3 +295,8 @@ def test_a_folder_that_is_not_an_index(tmp_path):
     (tmp_path / "stuff").mkdir()
     with pytest.raises(StoreError, match="not a sharded unspin index"):
         open_index(tmp_path / "stuff")
+
+
+def test_anchor_runs_are_the_sentences_anchors():
+    text = SPUN_HARBOUR + "\n\nA second paragraph, in 2024, by NASA. " + SOURCES["vaccine"]
+    assert anchor_runs(text) == [s.anchors() for s in sentences(text)]

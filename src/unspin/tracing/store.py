@@ -13,6 +13,7 @@ import zlib
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -140,7 +141,7 @@ class SqliteStore:
                     continue
                 known.add(name)
                 docs.append((next_id, name, zlib.compress(text.encode("utf-8"), 6), json.dumps(extra) if extra else None))
-                buckets.extend((k, next_id) for k in keys)
+                buckets.extend(zip(keys, repeat(next_id)))
                 next_id += 1
             self._db.executemany("INSERT INTO docs (id, name, text, extra) VALUES (?, ?, ?, ?)", docs)
             self._db.executemany("INSERT INTO buckets VALUES (?, ?)", buckets)
