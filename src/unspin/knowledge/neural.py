@@ -7,6 +7,7 @@ pipeline runs without it.
 """
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import math
 import os
@@ -229,4 +230,13 @@ def get() -> CausalLM | None:
         with _LM_LOCK:
             if _LM is None:
                 _LM = CausalLM()
+                atexit.register(_close)
     return _LM
+
+
+def _close() -> None:
+    """Free the model before the interpreter tears down llama.cpp's bindings (else ``Llama.__del__`` fails noisily at exit)."""
+    global _LM
+    if _LM is not None:
+        _LM._llm.close()
+        _LM = None
