@@ -11,7 +11,6 @@ within sentences so that reordering sentences does not break them, plus the stro
 from __future__ import annotations
 
 import math
-import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -60,10 +59,6 @@ class Fingerprint:
 
     anchors: list[list[str]]
     features: set[str]
-
-    def hashes(self) -> list[int]:
-        """The features as stable 32-bit hashes (the same in every process)."""
-        return [zlib.crc32(f.encode("utf-8")) for f in self.features]
 
 
 @lru_cache(maxsize=1)
