@@ -112,6 +112,8 @@ def test_unrelated_text_has_no_source(index_path):
 
 def test_empty_text_has_no_source(index_path):
     assert trace("", index_path).matches == []
+    with pytest.raises(ValueError, match="k must be at least 1"):
+        trace(SPUN_HARBOUR, index_path, k=0)
 
 
 def test_synthetic_spin_is_traced(index_path, kn):

@@ -331,7 +331,7 @@ def _styled(text: str, span: tuple[int, int], marks: list[tuple[tuple[int, int],
 def trace_cmd(
     file: FileArg,
     index: IndexOpt,
-    k: Annotated[int, typer.Option("-k", "--top", help="How many candidate sources to list.")] = 5,
+    k: Annotated[int, typer.Option("-k", "--top", min=1, help="How many candidate sources to list.")] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Find the source of a spun document in a trace index, and show them side by side."""

@@ -39,6 +39,8 @@ def trace(text: str, index: TraceIndex | str | Path, k: int = 5, aligned: bool =
 
     ``index`` is a :class:`TraceIndex` or the path of one. ``aligned=False`` skips the alignment.
     """
+    if k < 1:
+        raise ValueError(f"k must be at least 1, got {k}")
     if not isinstance(index, TraceIndex):
         index = open_index(index)
     matches = index.search(text, k=k)
