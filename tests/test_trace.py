@@ -241,6 +241,12 @@ def test_cli_index_build_trace_and_add(runner, corpus, tmp_path):
     assert doc["source"] == "bees.txt"
 
 
+def test_cli_index_build_of_a_missing_corpus_writes_nothing(runner, tmp_path):
+    result = runner.invoke(app, ["index", "build", str(tmp_path / "none.jsonl"), "-o", str(tmp_path / "ix.db")])
+    assert result.exit_code == 2 and "no such file" in " ".join(result.output.split())
+    assert not (tmp_path / "ix.db").exists()
+
+
 def test_cli_trace_without_an_index(runner, tmp_path):
     spun = tmp_path / "spun.txt"
     spun.write_text(SPUN_HARBOUR)

@@ -281,6 +281,9 @@ def index_build_cmd(
     if output.exists():
         err.print(f"[red]error:[/red] {output} exists; use `unspin index add` to extend it")
         raise typer.Exit(2)
+    if corpus != "-" and not Path(corpus).exists():
+        err.print(f"[red]error:[/red] cannot read {corpus}: no such file or folder")
+        raise typer.Exit(2)
     _index_corpus(corpus, output, workers, create=True, shards=shards, scheduler=scheduler)
 
 
