@@ -68,3 +68,34 @@ def test_long_unbroken_text_is_read_in_pieces():
     asks = [(i, ["dog"]) for i in range(0, len(text), 500) if text[i - 1 : i] in ("", " ")]
     got = lm.next_word_logprobs(text, asks)
     assert len(got) == len(asks) and sum(g is not None for g in got) >= len(asks) - 1
+
+
+def test_model_caches_stay_bounded_and_whole_under_threads(monkeypatch):
+    """unspin serve --threads shares one model: concurrent evictions must not raise or overfill the cache."""
+    import sys
+    import threading
+
+    lm = neural.get()
+    monkeypatch.setattr(lm, "CACHE_SIZE", 50)
+    monkeypatch.setattr(lm, "_cache", {})
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    errors: list[str] = []
+
+    def work(t: int) -> None:
+        try:
+            for i in range(5000):
+                assert lm._remember(lm._cache, (t, i), lambda: [float(i)]) == [float(i)]
+        except Exception as exc:  # noqa: BLE001 - any failure is the finding
+            errors.append(repr(exc))
+
+    try:
+        threads = [threading.Thread(target=work, args=(t,)) for t in range(8)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+    finally:
+        sys.setswitchinterval(old)
+    assert errors == []
+    assert len(lm._cache) == 50

@@ -63,6 +63,7 @@ class CausalLM:
             n_threads=1, n_threads_batch=1,  # spinning threads of two processes on two cores stall each other
         )
         self._lock = threading.Lock()
+        self._cache_lock = threading.Lock()
         self._cache: dict[tuple[str, tuple[str, ...]], list[float]] = {}
         self._first: dict[str, int] = {}
         self._segments: dict[tuple, list] = {}
@@ -83,9 +84,11 @@ class CausalLM:
         """``cache[key]``, computed on a miss; the oldest entry goes once the cache holds :data:`CACHE_SIZE`."""
         hit = cache.get(key)
         if hit is None:
-            hit = cache[key] = compute()
-            if len(cache) > self.CACHE_SIZE:
-                cache.pop(next(iter(cache)))
+            hit = compute()
+            with self._cache_lock:  # threads (unspin serve --threads) may evict at the same moment
+                cache[key] = hit
+                while len(cache) > self.CACHE_SIZE:
+                    cache.pop(next(iter(cache)))
         return hit
 
     def _continuations(self, prefix: str, options: list[str]) -> list[float]:
