@@ -263,6 +263,8 @@ def test_scan_with_index_adds_the_source(runner, index_path, tmp_path):
     records = {r["id"]: r for r in map(json.loads, out.read_text().splitlines())}
     assert records["a"]["source"]["source"] == "harbour"
     assert records["b"]["source"] is None
+    summary = " ".join(result.output.split())
+    assert "most copied sources (1 documents traced to one)" in summary and "harbour" in summary
 
 
 # --- shards ---------------------------------------------------------------------------------------

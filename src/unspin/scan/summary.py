@@ -1,4 +1,4 @@
-"""Running totals of a scan and its end-of-scan summary: counts and the most frequent spun phrases."""
+"""Running totals of a scan and its end-of-scan summary: counts, the most frequent spun phrases and (with an index) sources."""
 from __future__ import annotations
 
 import time
@@ -29,6 +29,7 @@ class Stats:
     new_documents: int = 0
     new_words: int = 0
     phrases: Counter = field(default_factory=Counter)
+    sources: Counter = field(default_factory=Counter)  # with --index: documents traced to each source
 
     def add(self, record: dict[str, Any], resumed: bool = False, filtered: bool = False) -> None:
         """Count one record (``filtered``: left out by ``--min-score``; a resumed ``skipped`` stub is too)."""
@@ -54,6 +55,11 @@ class Stats:
             self.phrases[(f["text"].lower(), best.lower())] += 1
         if len(self.phrases) > MAX_PHRASES:
             self.phrases = Counter(dict(self.phrases.most_common(MAX_PHRASES // 2)))
+        source = record.get("source")
+        if isinstance(source, dict) and source.get("source") is not None:
+            self.sources[str(source["source"])] += 1
+            if len(self.sources) > MAX_PHRASES:
+                self.sources = Counter(dict(self.sources.most_common(MAX_PHRASES // 2)))
 
     @property
     def elapsed(self) -> float:
@@ -69,6 +75,7 @@ class Stats:
             "docs_per_s": round(self.new_documents / secs, 2), "words_per_s": round(self.new_words / secs, 1),
             "workers": self.workers, "peak_rss_mb_per_worker": round(self.peak_rss_mb, 1),
             "top_phrases": [{"found": p, "restored": r, "count": n} for (p, r), n in self.phrases.most_common(10)],
+            "top_sources": [{"source": name, "count": n} for name, n in self.sources.most_common(10)],
         }
 
     def print(self, console: Console, top: int = 10) -> None:
@@ -90,4 +97,11 @@ class Stats:
             table.add_column("times", justify="right")
             for (phrase, restored), n in self.phrases.most_common(top):
                 table.add_row(phrase, restored or "-", str(n))
+            console.print(table)
+        if self.sources:
+            table = Table(title=f"most copied sources ({sum(self.sources.values())} documents traced to one)", title_justify="left")
+            table.add_column("source")
+            table.add_column("documents", justify="right")
+            for name, n in self.sources.most_common(top):
+                table.add_row(name, str(n))
             console.print(table)
