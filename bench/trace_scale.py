@@ -73,7 +73,7 @@ def run(size: int, workers: int, n_queries: int, tmp: Path) -> dict[str, float]:
         false += bool(found) and found[0].score >= MIN_SCORE
     latencies.sort()
     size_mb = sum(p.stat().st_size for p in tmp.glob(f"index-{size}.db*")) / 1e6
-    index.store.close()  # type: ignore[attr-defined]
+    index.close()
     for p in tmp.glob(f"index-{size}.db*"):
         p.unlink()
     return {

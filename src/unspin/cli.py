@@ -235,6 +235,7 @@ IndexOpt = Annotated[Path, typer.Option("--index", "-i", help="The trace index m
 def _index_corpus(corpus: str, path: Path, workers: Optional[int], create: bool, shards: int = 1, scheduler: Optional[str] = None) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from unspin.scan.engines import default_workers
     from unspin.tracing import StoreError, create_index, open_index
     from unspin.tracing.corpus import CorpusReader
     from unspin.tracing.shards import build_sharded
@@ -246,11 +247,11 @@ def _index_corpus(corpus: str, path: Path, workers: Optional[int], create: bool,
             task = bar.add_task("index", total=None)
             advance = lambda n: bar.advance(task, n)  # noqa: E731
             if create and (shards > 1 or scheduler):
-                added = build_sharded(reader, path, max(shards, 1), workers=workers or _cores(), scheduler=scheduler, progress=advance)
+                added = build_sharded(reader, path, max(shards, 1), workers=workers or default_workers(), scheduler=scheduler, progress=advance)
                 index = open_index(path)
             else:
                 index = create_index(path) if create else open_index(path, readonly=False)
-                added = index.add(reader, workers=workers or _cores(), progress=advance)
+                added = index.add(reader, workers=workers or default_workers(), progress=advance)
     except StoreError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
@@ -261,12 +262,6 @@ def _index_corpus(corpus: str, path: Path, workers: Optional[int], create: bool,
         err.print(f"[yellow]skipped[/yellow] {where}: {why}")
     more = f" ({len(reader.errors)} unreadable, skipped)" if reader.errors else ""
     err.print(f"{path}: {added} document(s) added, {len(index)} in the index{more}")
-
-
-def _cores() -> int:
-    import os
-
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 @index_app.command("build")

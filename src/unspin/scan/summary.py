@@ -9,8 +9,13 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-#: Distinct phrases kept before the rarest are dropped (keeps memory bounded on huge crawls).
+#: Distinct phrases (or sources) kept before the rarest are dropped (keeps memory bounded on huge crawls).
 MAX_PHRASES = 100_000
+
+
+def _bounded(counts: Counter) -> Counter:
+    """``counts``, or its most common half once it holds more than :data:`MAX_PHRASES` keys."""
+    return Counter(dict(counts.most_common(MAX_PHRASES // 2))) if len(counts) > MAX_PHRASES else counts
 
 
 @dataclass
@@ -53,13 +58,11 @@ class Stats:
         for f in findings:
             best = f["suggestions"][0]["text"] if f.get("suggestions") else ""
             self.phrases[(f["text"].lower(), best.lower())] += 1
-        if len(self.phrases) > MAX_PHRASES:
-            self.phrases = Counter(dict(self.phrases.most_common(MAX_PHRASES // 2)))
+        self.phrases = _bounded(self.phrases)
         source = record.get("source")
         if isinstance(source, dict) and source.get("source") is not None:
             self.sources[str(source["source"])] += 1
-            if len(self.sources) > MAX_PHRASES:
-                self.sources = Counter(dict(self.sources.most_common(MAX_PHRASES // 2)))
+            self.sources = _bounded(self.sources)
 
     @property
     def elapsed(self) -> float:

@@ -73,7 +73,6 @@ def zipf(word: str) -> float:
     return _zipf_table().get(word, 0.0)
 
 
-@lru_cache(maxsize=1 << 18)
 def is_anchor(word: str, sentence_initial: bool) -> bool:
     """Whether a spinner would leave ``word`` alone: a function word, number, name or rare term."""
     if not word[0].isalpha():
@@ -96,7 +95,7 @@ def sentences(text: str) -> list[Sentence]:
         words = []
         for i, w in enumerate(_WORD.finditer(text, start, end)):
             token = w.group()
-            words.append(Word(w.start(), w.end(), token.lower(), is_anchor(token, i == 0)))
+            words.append(Word(w.start(), w.end(), token.lower(), _anchor_flags(token)[i == 0]))
         if words:
             chunk = text[start:end]
             first = start + len(chunk) - len(chunk.lstrip())  # keep opening quotes

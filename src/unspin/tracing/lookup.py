@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from unspin.tracing.align import Alignment, align
+from unspin.tracing.align import Alignment
 from unspin.tracing.index import MIN_SCORE, Match, TraceIndex, open_index
 
 __all__ = ["Trace", "trace"]
@@ -37,7 +37,7 @@ class Trace:
 def trace(text: str, index: TraceIndex | str | Path, k: int = 5, aligned: bool = True) -> Trace:
     """The ``k`` indexed documents most likely to be the source of ``text``, and how it lines up with the best.
 
-    ``index`` is a :class:`TraceIndex` or the path of one. ``aligned=False`` skips the alignment.
+    ``index`` is a :class:`TraceIndex` or the path of one. ``aligned=False`` leaves the alignment out of the result.
     """
     if k < 1:
         raise ValueError(f"k must be at least 1, got {k}")
@@ -46,5 +46,5 @@ def trace(text: str, index: TraceIndex | str | Path, k: int = 5, aligned: bool =
     matches = index.search(text, k=k)
     result = Trace(matches, None)
     if aligned and result.best is not None:
-        result.alignment = result.best.alignment or align(text, result.best.text)
+        result.alignment = result.best.alignment  # a match only passes MIN_SCORE by being aligned
     return result

@@ -51,11 +51,11 @@ def build_sharded(
     a Dask cluster; otherwise ``workers`` local processes build them.
     """
     path = Path(path)
-    if path.exists() and not (path / MANIFEST).exists() and any(path.iterdir()):
+    if path.exists() and not (path / MANIFEST).exists() and (path.is_file() or any(path.iterdir())):
         raise StoreError(f"{path} exists and is not a sharded unspin index")
     index = create_index(path, shards=shards)
-    files = [str(path / json.loads((path / MANIFEST).read_text())["shards"][i]) for i in range(len(index.stores))]
     index.close()
+    files = [str(path / name) for name in json.loads((path / MANIFEST).read_text())["shards"]]
     parts_dir = path / ".parts"
     parts_dir.mkdir(exist_ok=True)
     parts = [str(parts_dir / f"part-{i:04d}.jsonl") for i in range(len(files))]

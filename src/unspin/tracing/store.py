@@ -173,10 +173,6 @@ class SqliteStore:
             out[int(doc)] = StoredDoc(name, zlib.decompress(blob).decode("utf-8"), json.loads(extra) if extra else {})
         return out
 
-    def names(self) -> set[str]:
-        """Names of all stored documents."""
-        return {n for (n,) in self._db.execute("SELECT name FROM docs")}
-
     def __len__(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM docs").fetchone()[0])
 
