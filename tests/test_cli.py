@@ -305,3 +305,13 @@ def test_scan_unwritable_output(runner, tmp_path):
     src.write_text(json.dumps({"id": 1, "text": CLEAN}) + "\n", encoding="utf-8")
     result = runner.invoke(app, ["scan", str(src), "-o", str(tmp_path / "no" / "such" / "dir" / "out.jsonl")])
     assert_clean_failure(result, "out.jsonl")
+
+
+def test_error_messages_keep_long_paths_whole(runner, tmp_path):
+    """A path longer than the console is not broken across lines (users copy it)."""
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": 1, "text": CLEAN}) + "\n", encoding="utf-8")
+    target = tmp_path / ("x" * 90) / "out.jsonl"
+    result = runner.invoke(app, ["scan", str(src), "-o", str(target)])
+    assert result.exit_code == 2
+    assert str(target) in result.stderr

@@ -20,7 +20,7 @@ from unspin.serve.settings import Settings as ServeSettings
 T = TypeVar("T")
 app = typer.Typer(help="Find and undo article spinning.", no_args_is_help=True, add_completion=False)
 out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # messages keep file paths whole
 
 FileArg = Annotated[str, typer.Argument(help="A text file, or - for standard input.")]
 MinConf = Annotated[float, typer.Option("--min-confidence", help="Drop findings below this confidence.")]
