@@ -92,14 +92,14 @@ def fit(X: np.ndarray, y: np.ndarray, l2: float, positive_weight: float = 1.0, i
 
 
 def fit_rerank(p: np.ndarray, desc: list, a: argparse.Namespace) -> dict[str, float] | None:
-    """Second stage: read the suspicious spans with the neural model, fit [bias, cheap logit, neural]."""
+    """Second stage: read the suspicious spans with the neural model, fit [bias, cheap logit, neural, surprise]."""
     from unspin.knowledge import neural
     from unspin.stages.rerank import _logit, add_neural
 
     if not neural.available():
         print("neural model not installed: no rerank weights")
         return None
-    cfg = Config()
+    cfg = Config(rerank_floor=a.rerank_floor)
     docs = {}
     for (doc_no, doc, cand), score in zip(desc, p):
         cand.score = float(score)
@@ -111,7 +111,7 @@ def fit_rerank(p: np.ndarray, desc: list, a: argparse.Namespace) -> dict[str, fl
             print(f"  rerank: {k}/{len(docs)} documents, {len(rows)} candidates read, {time.perf_counter() - t0:.0f} s", flush=True)
         for top, _rest in add_neural(doc, cfg):
             for cand in top:
-                rows.append([_logit(cand.score), max(-15.0, min(15.0, cand.features["neural"]))])
+                rows.append([_logit(cand.score), max(-15.0, min(15.0, cand.features["neural"])), cand.features["surprise"]])
                 labels.append(float(cand.features["label"] == 2))
     X2, y2 = np.array(rows), np.array(labels)
     w = fit(X2, y2, a.l2, a.positive_weight)
@@ -120,7 +120,7 @@ def fit_rerank(p: np.ndarray, desc: list, a: argparse.Namespace) -> dict[str, fl
     for thr in (0.5, 0.7, 0.9):
         sel = p2 >= thr
         print(f"  p>={thr}: {int(sel.sum())} kept, precision {y2[sel].mean() if sel.any() else float('nan'):.3f}, positives kept {int(y2[sel].sum())}")
-    return {"bias": round(float(w[0]), 4), "cheap": round(float(w[1]), 4), "neural": round(float(w[2]), 4)}
+    return {"bias": round(float(w[0]), 4), "cheap": round(float(w[1]), 4), "neural": round(float(w[2]), 4), "surprise": round(float(w[3]), 4)}
 
 
 def main() -> int:
@@ -128,6 +128,8 @@ def main() -> int:
     ap.add_argument("--limit", type=int, default=0, help="use only the first N dev pairs")
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--positive-weight", type=float, default=1.0, help="weight of a positive example (they are rare)")
+    ap.add_argument("--rerank-floor", type=float, default=Config().rerank_floor,
+                    help="cheap score from which the neural model reads a span (fit at the default the pipeline uses)")
     ap.add_argument("--dry-run", action="store_true", help="print the weights, do not write them")
     a = ap.parse_args()
     if not (SHARED / "data" / "pps" / "pairs.tsv").exists():
@@ -150,8 +152,14 @@ def main() -> int:
         weights["rerank"] = rerank_w
     if not a.dry_run:
         out = ROOT / "src" / "unspin" / "data" / "weights.json"
+        kept = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {"weights": {}}
+        for key in ("word", "word_rerank"):  # fitted by eval/fit_word_weights.py: kept as they are
+            if key in kept["weights"]:
+                weights[key] = kept["weights"][key]
         out.write_text(json.dumps({
-            "fitted_by": f"eval/fit_weights.py --l2 {a.l2} --positive-weight {a.positive_weight} (logistic regression on PPS dev templates + clean dev text)",
+            **kept,
+            "fitted_by": f"eval/fit_weights.py --l2 {a.l2} --positive-weight {a.positive_weight} --rerank-floor {a.rerank_floor}"
+            " (logistic regression on PPS dev templates + clean dev text)",
             "candidates": len(y), "positives": int(y.sum()), "weights": weights}, indent=1) + "\n")
         print(f"wrote {out}")
     return 0

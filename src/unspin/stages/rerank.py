@@ -3,8 +3,9 @@
 For each span whose best candidate passed the cheap scorer's floor, the few best originals and
 the observed wording are each scored as the continuation of the same sentence prefix (one
 SmolLM2 pass over the prefix, reused). ``neural`` = log P(original) − log P(observed), in nats;
-the final score combines it with the cheap score (weights in ``data/weights.json``; one-word
-candidates have their own, ``word_rerank``).
+``surprise`` = the observed words' mean log P per model token (a tortured phrase reads badly
+whatever it replaced). The final score combines both with the cheap score (weights in
+``data/weights.json``; one-word candidates have their own, ``word_rerank``).
 Skipped, leaving the cheap scores, when the model is not installed.
 """
 from __future__ import annotations
@@ -65,10 +66,12 @@ def add_neural(doc: Doc, config: Config) -> list[tuple[Candidate, list[Candidate
         top = cands[: config.rerank_top]
         prefix, gap, suffix = _context(doc, top[0])
         observed = doc.text[doc.tokens[first].start : doc.tokens[last].end]
-        texts = [gap + observed + suffix] + [gap + render(doc, c) + suffix for c in top]
+        texts = [gap + observed + suffix, gap + observed] + [gap + render(doc, c) + suffix for c in top]
         scores = lm.continuations(prefix, texts)
-        for cand, lp in zip(top, scores[1:]):
+        surprise = max(-15.0, scores[1] / max(1, len(lm.tokenize(gap + observed))))
+        for cand, lp in zip(top, scores[2:]):
             cand.features["neural"] = lp - scores[0]
+            cand.features["surprise"] = surprise
         read.append((top, cands[config.rerank_top :]))
     return read
 
@@ -76,7 +79,7 @@ def add_neural(doc: Doc, config: Config) -> list[tuple[Candidate, list[Candidate
 def rescore(cand: Candidate, w: dict[str, float]) -> float:
     """Final score of a candidate the model has read."""
     delta = max(-15.0, min(15.0, cand.features["neural"]))
-    z = w["bias"] + w["cheap"] * _logit(cand.score) + w["neural"] * delta
+    z = w["bias"] + w["cheap"] * _logit(cand.score) + w["neural"] * delta + w.get("surprise", 0.0) * cand.features.get("surprise", 0.0)
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
