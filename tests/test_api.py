@@ -101,11 +101,6 @@ def test_inflection_kept_among_suggestions():
     assert WOODLANDS.replace("irregular woodlands", "random forest") not in options, "the plural must carry over"
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="engine ranks other originals first ('crooked timbers', 'common grounds'; 'random forests' comes 4th to 15th) "
-    "and at the default threshold may not flag the span at all",
-)
 def test_inflection_kept_top1():
     assert_restores(WOODLANDS, unspin.check(WOODLANDS).findings, "irregular woodlands", "random forests")
 

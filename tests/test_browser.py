@@ -18,6 +18,7 @@ if not CHROMIUM.exists():
 pytest.importorskip("fastapi", reason="the serve extra is not installed")
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
 
+import unspin  # noqa: E402
 from unspin.serve import Settings  # noqa: E402
 from unspin.serve.server import serving  # noqa: E402
 
@@ -70,7 +71,7 @@ def row(page: "sync_api.Page", found: str) -> "sync_api.Locator":
 def test_check_accept_reject_and_restore(page: "sync_api.Page", tmp_path: Path) -> None:
     marks = check(page, SPUN)
     assert marks == ["as pursues", "crude information", "Center East", "White Home"]
-    assert page.inner_text("#score-value") == "0.90"
+    assert page.inner_text("#score-value") == f"{unspin.check(SPUN).spin_score:.2f}"  # the library's score
     assert page.locator("#doc mark.conf-high").count() >= 1  # coloured by confidence
     # suggestions start applied; the restored text follows the library's restore
     assert page.inner_text("#restored") == "The results are as follows: raw data from the Middle East shows the White House was right."

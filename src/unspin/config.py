@@ -9,9 +9,9 @@ class Config(NamedTuple):
     """Settings that shape a check; pass overrides as keyword arguments to :func:`unspin.check`."""
 
     #: Findings below this confidence are dropped.
-    min_confidence: float = 0.5
+    min_confidence: float = 0.55
     #: :func:`unspin.restore` applies a finding's best suggestion from this confidence up.
-    restore_confidence: float = 0.5
+    restore_confidence: float = 0.55
     #: How many suggestions a finding carries.
     top_k: int = 5
     #: Words at least this frequent (Zipf scale) are function words a spinner leaves alone.
@@ -19,7 +19,7 @@ class Config(NamedTuple):
     #: Look for one-word spins with the neural model (needs it installed).
     word_spins: bool = True
     #: Spans whose best cheap score reaches this are read by the neural language model.
-    rerank_floor: float = 0.3
+    rerank_floor: float = 0.1
     #: How many originals per span the neural model reads.
     rerank_top: int = 4
     #: Phrases never flagged (lower-case); a finding touching one is dropped.
