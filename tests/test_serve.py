@@ -315,6 +315,8 @@ def test_page_and_assets(client: TestClient) -> None:
     html = page.text
     assert "http://" not in html and "https://" not in html  # no CDN: everything ships in the package
     assert "<script>" not in html and " on" + "click=" not in html  # no inline script for the CSP to refuse
+    default = f"{unspin.Config().min_confidence:.2f}"  # the slider starts where the library does
+    assert f'id="min-confidence" min="0.2" max="0.95" step="0.05" value="{default}"' in html and "{{" not in html
 
 
 def test_page_script_builds_dom_from_text_only() -> None:

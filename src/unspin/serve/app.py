@@ -4,12 +4,13 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel
@@ -18,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import unspin
 from unspin.api import InputError
+from unspin.config import Config
 from unspin.serve.limits import ApiError, read_body
 from unspin.serve.queue import WorkQueue
 from unspin.serve.schemas import CheckRequest, TextRequest, TraceRequest, parse
@@ -30,6 +32,13 @@ PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'se
 #: First guess of tracing's speed, characters per second (then measured).
 TRACE_SPEED = 20_000.0
 WARM_UP_TEXT = "The results are as pursues: crude information from the Center East shows the White Home was right."
+
+
+@lru_cache(maxsize=1)
+def page_html() -> str:
+    """The page, its confidence slider starting at the library's default threshold (not a copy that can drift)."""
+    html = (STATIC / "index.html").read_text(encoding="utf-8")
+    return html.replace("{{min_confidence}}", f"{Config().min_confidence:.2f}")
 
 
 class ErrorBody(BaseModel):
@@ -166,9 +175,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "wait_estimate_s": round(queue.wait_estimate(), 1), "speed_chars_per_s": round(queue.speed), "trace": index is not None}
 
     @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
-    async def page() -> FileResponse:
+    async def page() -> HTMLResponse:
         """The web page (its script and style are under ``/static``)."""
-        return FileResponse(STATIC / "index.html", headers={"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-cache"})
+        return HTMLResponse(page_html(), headers={"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-cache"})
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
