@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fit the one-word spin model (``word`` and ``word_rerank`` in ``src/unspin/data/weights.json``).
 
-Data (``--data``): ``synth`` — clean **dev** documents of ../shared/data/clean spun by
+Data (``--data``): ``synth`` — clean **dev** documents of ../shared/data/clean, in turn left clean or spun by
 :mod:`unspin.synth` (the project's own spinner): a one-word candidate is positive when it sits on a
 word the spinner replaced and restores what was there; ``pps`` — the PPS **dev** tortured phrases
 in the scorer's templates: a candidate is positive when it restores its word of a same-length
@@ -11,12 +11,13 @@ documents and unspun clean dev documents included); ``both``. Stage one fits the
 candidates with their right-hand context (as the rerank stage does) and fits
 ``[bias, cheap logit, neural]``. Only weights are learned; no pair enters the knowledge.
 
-Usage: python eval/fit_word_weights.py [--data synth] [--pairs 600] [--docs 24] [--rate 0.15] [--dry-run]
+Usage: python eval/fit_word_weights.py [--data synth] [--pairs 600] [--docs 60] [--rates 0,0,0,0.05,0.15,0.3] [--label detect] [--spun-share 0.18] [--dry-run]
 """
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 from pathlib import Path
@@ -52,9 +53,14 @@ def clean_docs(split: str, limit: int) -> list[str]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--docs", type=int, default=24)
-    ap.add_argument("--rate", type=float, default=0.15)
+    ap.add_argument("--docs", type=int, default=60)
+    ap.add_argument("--rates", default="0,0,0,0.05,0.15,0.3",
+                    help="substitution rates the documents are spun at, in turn (0: left clean, all negatives)")
     ap.add_argument("--l2", type=float, default=1.0)
+    ap.add_argument("--spun-share", type=float, default=0.18,
+                    help="share of spun documents the final scores are calibrated for (0: as in the fit data)")
+    ap.add_argument("--label", choices=["exact", "detect"], default="detect",
+                    help="synth positives: candidates restoring the replaced word (exact) or any candidate on it (detect)")
     ap.add_argument("--data", choices=["synth", "pps", "both"], default="synth")
     ap.add_argument("--pairs", type=int, default=600, help="PPS dev pairs used (--data pps/both)")
     ap.add_argument("--dry-run", action="store_true")
@@ -66,6 +72,7 @@ def main() -> int:
         print("the neural model is not installed: nothing to fit")
         return 1
     kn, cfg = knowledge_mod.get(), Config()
+    rates = [float(r) for r in a.rates.split(",")]
     t0 = time.perf_counter()
     X, y, docs = [], [], []
     edits_total = 0
@@ -85,11 +92,25 @@ def main() -> int:
 
     if a.data in ("synth", "both"):
         for n, text in enumerate(clean_docs("dev", a.docs)):
-            spun = spin(text, rate=a.rate, seed=n, knowledge=kn)
+            rate = rates[n % len(rates)]
+            spun = spin(text, rate=rate, seed=n, knowledge=kn) if rate else None
+            if spun is None:
+                add(tokenize(Doc(text)), lambda c: 0.0)
+                continue
             gold = {(e.start, e.end): e.original.lower() for e in spun.edits if " " not in e.spun and " " not in e.original}
             edits_total += len(gold)
             doc = tokenize(Doc(spun.text))
-            add(doc, lambda c, doc=doc, gold=gold: float(gold.get((doc.tokens[c.first].start, doc.tokens[c.first].end)) == render(doc, c).lower()))
+            wide = [(e.start, e.end) for e in spun.edits if (e.start, e.end) not in gold]
+
+            def label_of(c, doc=doc, gold=gold, wide=wide):
+                tok = doc.tokens[c.first]
+                if (tok.start, tok.end) in gold:
+                    return 1.0 if a.label == "detect" else float(gold[(tok.start, tok.end)] == render(doc, c).lower())
+                if any(s <= tok.start < e for s, e in wide):
+                    return None  # a word of a phrase the spinner replaced whole: neither clearly right nor wrong
+                return 0.0
+
+            add(doc, label_of)
     if a.data in ("pps", "both"):
         sys.path.insert(0, str(SHARED / "eval"))
         import csv
@@ -149,14 +170,20 @@ def main() -> int:
     for thr in (0.5, 0.7, 0.9):
         sel = p2 >= thr
         print(f"  p>={thr}: {int(sel.sum())} kept, precision {y2[sel].mean() if sel.any() else float('nan'):.3f}, positives kept {int(y2[sel].sum())}/{reach}")
-    word_rerank = {"bias": round(float(w2[0]), 4), "cheap": round(float(w2[1]), 4), "neural": round(float(w2[2]), 4)}
+    # prior correction: the fit's documents are spun in the share --rates gives them; a real stream is mostly clean
+    fit_share = sum(r > 0 for r in rates) / len(rates) if a.data == "synth" else 0.5
+    shift = 0.0
+    if a.spun_share and 0 < fit_share < 1:
+        shift = math.log(a.spun_share / (1 - a.spun_share)) - math.log(fit_share / (1 - fit_share))
+        print(f"prior correction: {fit_share:.2f} of the fit's documents are spun, {a.spun_share} expected: bias {shift:+.3f}")
+    word_rerank = {"bias": round(float(w2[0]) + shift, 4), "cheap": round(float(w2[1]), 4), "neural": round(float(w2[2]), 4)}
     print(json.dumps({"word": word, "word_rerank": word_rerank}, indent=1))
     if not a.dry_run:
         path = ROOT / "src" / "unspin" / "data" / "weights.json"
         data = json.loads(path.read_text(encoding="utf-8"))
         data["weights"]["word"] = word
         data["weights"]["word_rerank"] = word_rerank
-        data["word_fitted_by"] = f"eval/fit_word_weights.py --data {a.data} --pairs {a.pairs} --docs {a.docs} --rate {a.rate} --l2 {a.l2}"
+        data["word_fitted_by"] = f"eval/fit_word_weights.py --data {a.data} --pairs {a.pairs} --docs {a.docs} --rates {a.rates} --label {a.label} --spun-share {a.spun_share} --l2 {a.l2}"
         path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {path}")
     return 0

@@ -99,3 +99,38 @@ def test_model_caches_stay_bounded_and_whole_under_threads(monkeypatch):
         sys.setswitchinterval(old)
     assert errors == []
     assert len(lm._cache) == 50
+
+
+def test_local_rate_counts_neighbours_and_shrinks_short_texts():
+    from unspin.stages.words import RATE_PRIOR, RATE_WINDOW, local_rates
+
+    assert local_rates([]) == []
+    # two words tell little: the share stays near the prior whatever they show
+    assert all(abs(r - RATE_PRIOR) < 0.1 for r in local_rates([True, True]))
+    # a long run of swaps raises the share where it is, not a window's length away
+    hits = [True] * 200 + [False] * 600
+    rates = local_rates(hits)
+    assert rates[100] > 0.8 and rates[799] < 0.1
+    assert rates[200 + RATE_WINDOW + 1] < rates[150]
+    # unreadable words are left out of the counts
+    assert local_rates([None, None, True])[2] == local_rates([True])[0]
+
+
+LIGHT = ("The committee said on Tuesday that the new budget would be voted on next week, and members expect it "
+         "to pass. Leaders are working around the clock to pass the bill as soon as doable.")
+HEAVY = ("The panel stated on Tuesday that the brand new funds would be voted on subsequent week, and participants "
+         "assume it to move. Leaders are operating across the clock to pass the invoice as soon as doable.")
+
+
+def test_same_swap_is_more_suspicious_in_a_heavily_spun_passage(kn):
+    """*doable* for *possible* is one swap in LIGHT and one of many in HEAVY: the passage counts."""
+    def doable(text):
+        doc = tokenize(Doc(text))
+        cand = next(c for c in word_features(doc, kn, Config()) if doc.tokens[c.first].text == "doable")
+        finding = finding_at(text, unspin.check(text, min_confidence=0.0).findings, "doable")
+        return cand.features["local_rate"], finding.confidence
+
+    light_rate, light_conf = doable(LIGHT)
+    heavy_rate, heavy_conf = doable(HEAVY)
+    assert heavy_rate > light_rate
+    assert heavy_conf > light_conf

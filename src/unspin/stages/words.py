@@ -7,6 +7,12 @@ from the one next-token distribution at that place (first model token of each wo
 that read much better become candidates of kind ``word``, scored by a small logistic model
 (weights ``word`` in ``data/weights.json``, fitted by ``eval/fit_word_weights.py`` on synthetic
 spins); the rerank stage then reads the best of them with their right-hand context.
+
+One swapped word proves little: clean prose is full of words a synonym could replace. What gives
+a spun text away is how *many* of its words read worse than a synonym would. ``local_rate`` is
+that share among the words around each one (a window of :data:`RATE_WINDOW` words that have
+options; shrunk towards :data:`RATE_PRIOR` where a text is short), and it is a feature of every
+one-word candidate: the same swap is more suspicious in a passage full of them.
 Skipped when the neural model is not installed.
 """
 from __future__ import annotations
@@ -20,13 +26,20 @@ from unspin.knowledge import Knowledge, Link, neural
 from unspin.stages.scoring import weights
 
 #: Feature names of a one-word candidate, in the order of its weight vector.
-WORD_FEATURES = ("gain", "obs_lp", "zipf_obs", "zipf_orig", "capital")
+WORD_FEATURES = ("gain", "obs_lp", "zipf_obs", "zipf_orig", "capital", "local_rate")
 #: An original must read at least this much better (nats, first token) to become a candidate.
 MIN_GAIN = 1.0
 #: Originals rarer than this (Zipf) are not proposed: spinners replace common words by rarer ones.
 MIN_ORIG_ZIPF = 3.0
 #: Candidates kept per word.
 PER_WORD = 3
+#: A word "reads worse than a synonym" when its best original gains at least this much (nats).
+RATE_GAIN = 2.0
+#: Words with options on each side of a word that its ``local_rate`` counts.
+RATE_WINDOW = 75
+#: The share assumed before any words are seen, and how many words' worth of weight it has.
+RATE_PRIOR = 0.27
+RATE_PRIOR_WEIGHT = 20.0
 
 
 def word_options(word: str, knowledge: Knowledge, config: Config) -> dict[str, Link]:
@@ -68,8 +81,10 @@ def word_features(doc: Doc, knowledge: Knowledge, config: Config) -> list[Candid
             items = list(opts.items())
             asks.append((tok.start, [morph.match_case(o, tok.text) for o, _ in items]))
             meta.append((i, items))
+    read = lm.next_word_logprobs(doc.text, asks)
+    rates = local_rates([max(got[1], default=-50.0) - got[0] >= RATE_GAIN if got else None for got in read])
     out = []
-    for (i, items), got in zip(meta, lm.next_word_logprobs(doc.text, asks)):
+    for (i, items), got, rate in zip(meta, read, rates):
         if got is None:
             continue
         obs_lp, alt_lps = got
@@ -91,10 +106,27 @@ def word_features(doc: Doc, knowledge: Knowledge, config: Config) -> list[Candid
                 zipf_obs=knowledge.zipf(tok.lower),
                 zipf_orig=knowledge.zipf(orig),
                 capital=float(tok.text[:1].isupper()),
+                local_rate=rate,
             )
             cand.evidence.append(f"'{tok.lower}' can stand for '{orig}' ({', '.join(link.sources())})")
             cand.evidence.append(f"SmolLM2: '{orig}' reads {gain:.1f} nats likelier than '{tok.text}' after the words before it")
             out.append(cand)
+    return out
+
+
+def local_rates(hits: list[bool | None]) -> list[float]:
+    """For each word, the smoothed share of ``True`` among the words within :data:`RATE_WINDOW` of it
+    (``None``: a word the model could not read, left out of the counts)."""
+    seen = [0]
+    count = [0]
+    for h in hits:
+        seen.append(seen[-1] + (h is not None))
+        count.append(count[-1] + bool(h))
+    out = []
+    for j in range(len(hits)):
+        lo, hi = max(0, j - RATE_WINDOW), min(len(hits), j + RATE_WINDOW + 1)
+        n, k = seen[hi] - seen[lo], count[hi] - count[lo]
+        out.append((k + RATE_PRIOR * RATE_PRIOR_WEIGHT) / (n + RATE_PRIOR_WEIGHT))
     return out
 
 
