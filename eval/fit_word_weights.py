@@ -11,7 +11,7 @@ documents and unspun clean dev documents included); ``both``. Stage one fits the
 candidates with their right-hand context (as the rerank stage does) and fits
 ``[bias, cheap logit, neural]``. Only weights are learned; no pair enters the knowledge.
 
-Usage: python eval/fit_word_weights.py [--data synth] [--pairs 600] [--docs 60] [--rates 0,0,0,0.05,0.15,0.3] [--label detect] [--spun-share 0.18] [--dry-run]
+Usage: python eval/fit_word_weights.py [--data synth] [--pairs 600] [--docs 60] [--rates 0,0,0,0.05,0.15,0.3] [--label detect] [--spun-share 0.05] [--dry-run]
 """
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def main() -> int:
     ap.add_argument("--rates", default="0,0,0,0.05,0.15,0.3",
                     help="substitution rates the documents are spun at, in turn (0: left clean, all negatives)")
     ap.add_argument("--l2", type=float, default=1.0)
-    ap.add_argument("--spun-share", type=float, default=0.18,
+    ap.add_argument("--spun-share", type=float, default=0.05,
                     help="share of spun documents the final scores are calibrated for (0: as in the fit data)")
     ap.add_argument("--label", choices=["exact", "detect"], default="detect",
                     help="synth positives: candidates restoring the replaced word (exact) or any candidate on it (detect)")

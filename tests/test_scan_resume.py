@@ -30,8 +30,9 @@ TEXTS = [SPUN, CLEAN, "The results are as pursues: two models beat the baseline.
 LOW = Config(min_confidence=0.2, restore_confidence=0.2)
 
 
-def write_input(path: Path, n: int) -> list[dict]:
-    docs = [{"id": f"d{i}", "text": TEXTS[i % len(TEXTS)], "n": i} for i in range(n)]
+def write_input(path: Path, n: int, distinct: bool = False) -> list[dict]:
+    """``n`` documents cycling through TEXTS; ``distinct`` numbers each text, so no result is served from a cache."""
+    docs = [{"id": f"d{i}", "text": TEXTS[i % len(TEXTS)] + (f" This is note {i}." if distinct else ""), "n": i} for i in range(n)]
     path.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
     return docs
 
@@ -183,7 +184,7 @@ def test_a_worker_that_dies_costs_only_its_document(ordered):
 def test_ctrl_c_stops_at_once_and_the_same_command_continues(tmp_path):
     """SIGINT to the process group, as Ctrl-C in a terminal sends it: the workers ignore it, the scan stops them."""
     src, dst = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
-    docs = write_input(src, 120)
+    docs = write_input(src, 120, distinct=True)  # repeated texts come from the model's cache and can end the scan before the signal
     cmd = [str(Path(sys.executable).with_name("unspin")), "scan", "--min-confidence", "0.2", "--workers", "2", "--ordered", str(src), "-o", str(dst)]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
