@@ -3,7 +3,7 @@
 
 Data (``--data``): ``synth`` — clean **dev** documents of ../shared/data/clean, in turn left clean or spun by
 :mod:`unspin.synth` (the project's own spinner): a one-word candidate is positive when it sits on a
-word the spinner replaced and restores what was there; ``pps`` — the PPS **dev** tortured phrases
+word the spinner replaced (``--label detect``) or also restores what was there (``--label exact``); ``pps`` — the PPS **dev** tortured phrases
 in the scorer's templates: a candidate is positive when it restores its word of a same-length
 phrase (*woodland* → *forest* inside *irregular woodland*), negative everywhere else (control
 documents and unspun clean dev documents included); ``both``. Stage one fits the cheap model on the candidates' features
@@ -93,10 +93,10 @@ def main() -> int:
     if a.data in ("synth", "both"):
         for n, text in enumerate(clean_docs("dev", a.docs)):
             rate = rates[n % len(rates)]
-            spun = spin(text, rate=rate, seed=n, knowledge=kn) if rate else None
-            if spun is None:
+            if not rate:
                 add(tokenize(Doc(text)), lambda c: 0.0)
                 continue
+            spun = spin(text, rate=rate, seed=n, knowledge=kn)
             gold = {(e.start, e.end): e.original.lower() for e in spun.edits if " " not in e.spun and " " not in e.original}
             edits_total += len(gold)
             doc = tokenize(Doc(spun.text))
@@ -171,9 +171,12 @@ def main() -> int:
         sel = p2 >= thr
         print(f"  p>={thr}: {int(sel.sum())} kept, precision {y2[sel].mean() if sel.any() else float('nan'):.3f}, positives kept {int(y2[sel].sum())}/{reach}")
     # prior correction: the fit's documents are spun in the share --rates gives them; a real stream is mostly clean
-    fit_share = sum(r > 0 for r in rates) / len(rates) if a.data == "synth" else 0.5
+    # (known only for --data synth, where --rates decides which documents are spun)
+    fit_share = sum(r > 0 for r in rates) / len(rates)
     shift = 0.0
-    if a.spun_share and 0 < fit_share < 1:
+    if a.data != "synth" and a.spun_share:
+        print("prior correction skipped: the spun share of the PPS templates is not set by --rates")
+    elif a.spun_share and 0 < fit_share < 1:
         shift = math.log(a.spun_share / (1 - a.spun_share)) - math.log(fit_share / (1 - fit_share))
         print(f"prior correction: {fit_share:.2f} of the fit's documents are spun, {a.spun_share} expected: bias {shift:+.3f}")
     word_rerank = {"bias": round(float(w2[0]) + shift, 4), "cheap": round(float(w2[1]), 4), "neural": round(float(w2[2]), 4)}
