@@ -1,17 +1,24 @@
 #!/usr/bin/env python3
-"""Fit the one-word spin model (``word`` and ``word_rerank`` in ``src/unspin/data/weights.json``).
+"""Fit the one-word spin model (``passage``, ``word`` and ``word_rerank`` in ``src/unspin/data/weights.json``).
 
-Data (``--data``): ``synth`` — clean **dev** documents of ../shared/data/clean, in turn left clean or spun by
-:mod:`unspin.synth` (the project's own spinner): a one-word candidate is positive when it sits on a
-word the spinner replaced (``--label detect``) or also restores what was there (``--label exact``); ``pps`` — the PPS **dev** tortured phrases
-in the scorer's templates: a candidate is positive when it restores its word of a same-length
-phrase (*woodland* → *forest* inside *irregular woodland*), negative everywhere else (control
-documents and unspun clean dev documents included); ``both``. Stage one fits the cheap model on the candidates' features
-(:data:`unspin.stages.words.WORD_FEATURES`); stage two lets the neural model read the best
-candidates with their right-hand context (as the rerank stage does) and fits
-``[bias, cheap logit, neural]``. Only weights are learned; no pair enters the knowledge.
+Data: clean **dev** documents of ../shared/data/clean, in turn left clean or spun by :mod:`unspin.synth`
+(the project's own spinner) at the ``--rates`` given. Three small logistic models are fitted
+(see :mod:`unspin.stages.words`):
 
-Usage: python eval/fit_word_weights.py [--data synth] [--pairs 600] [--docs 60] [--rates 0,0,0,0.05,0.15,0.3] [--label detect] [--spun-share 0.05] [--dry-run]
+1. ``passage``: is the passage around a candidate spun? Features ``hits``/``misses`` (words in its
+   window that read worse than a synonym, and those that do not). Positives are candidates in
+   documents spun at ``--passage-min`` or more, negatives those in clean documents. There is no
+   free intercept: the fit's own share of positives stands for the prior, so that at run time
+   :attr:`unspin.Config.spun_prior` takes its place and a text with no evidence keeps the prior.
+2. ``word``: given a spun document, is this word one the spinner replaced? Candidates in spun
+   documents only; features :data:`unspin.stages.words.WORD_FEATURES`; a candidate is positive
+   when it sits on a replaced word (``--label detect``) or also restores what was there (``exact``).
+3. ``word_rerank``: the neural model reads the best candidates with their right-hand context (as
+   the rerank stage does); ``[bias, logit of the word model, neural]`` on the same candidates.
+
+Only weights are learned; no pair enters the knowledge.
+
+Usage: python eval/fit_word_weights.py [--docs 90] [--rates 0,0,0,0.05,0.15,0.3] [--passage-min 0.3] [--label detect] [--dry-run]
 """
 from __future__ import annotations
 
@@ -36,7 +43,7 @@ from unspin.knowledge import neural  # noqa: E402
 from unspin.stages.findings import render  # noqa: E402
 from unspin.stages.rerank import _logit, add_neural  # noqa: E402
 from unspin.stages.tokenize import tokenize  # noqa: E402
-from unspin.stages.words import WORD_FEATURES, word_features  # noqa: E402
+from unspin.stages.words import WORD_FEATURES, passage_probability, word_features  # noqa: E402
 from unspin.synth import spin  # noqa: E402
 
 
@@ -51,18 +58,60 @@ def clean_docs(split: str, limit: int) -> list[str]:
     return out[:limit]
 
 
+def fit_with_offset(X: np.ndarray, y: np.ndarray, offset: float, l2: float, iters: int = 60) -> np.ndarray:
+    """L2-regularised logistic regression with a fixed intercept ``offset`` (Newton's method)."""
+    w = np.zeros(X.shape[1])
+    for _ in range(iters):
+        p = 1 / (1 + np.exp(-np.clip(offset + X @ w, -30, 30)))
+        g = X.T @ (p - y) + l2 * w
+        H = (X * (p * (1 - p))[:, None]).T @ X + l2 * np.eye(X.shape[1])
+        step = np.linalg.solve(H, g)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w
+
+
+def spun_documents(a: argparse.Namespace, kn, cfg: Config) -> list[tuple[float, Doc]]:
+    """``(rate, doc)`` for each fit document, its one-word candidates featured and labelled."""
+    rates = [float(r) for r in a.rates.split(",")]
+    out = []
+    for n, text in enumerate(clean_docs("dev", a.docs)):
+        rate = rates[n % len(rates)]
+        if not rate:
+            doc = tokenize(Doc(text))
+            gold, wide = {}, []
+        else:
+            spun = spin(text, rate=rate, seed=n, knowledge=kn)
+            gold = {(e.start, e.end): e.original.lower() for e in spun.edits if " " not in e.spun and " " not in e.original}
+            wide = [(e.start, e.end) for e in spun.edits if (e.start, e.end) not in gold]
+            doc = tokenize(Doc(spun.text))
+        kept = []
+        for c in word_features(doc, kn, cfg):
+            tok = doc.tokens[c.first]
+            if (tok.start, tok.end) in gold:
+                label = 1.0 if a.label == "detect" else float(gold[(tok.start, tok.end)] == render(doc, c).lower())
+            elif any(s <= tok.start < e for s, e in wide):
+                continue  # a word of a phrase the spinner replaced whole: neither clearly right nor wrong
+            else:
+                label = 0.0
+            c.features["label"] = label
+            kept.append(c)
+        doc.candidates = kept
+        out.append((rate, doc))
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--docs", type=int, default=60)
+    ap.add_argument("--docs", type=int, default=90)
     ap.add_argument("--rates", default="0,0,0,0.05,0.15,0.3",
-                    help="substitution rates the documents are spun at, in turn (0: left clean, all negatives)")
+                    help="substitution rates the documents are spun at, in turn (0: left clean)")
+    ap.add_argument("--passage-min", type=float, default=0.3,
+                    help="documents spun at this rate or more are the passage model's positives")
     ap.add_argument("--l2", type=float, default=1.0)
-    ap.add_argument("--spun-share", type=float, default=0.05,
-                    help="share of spun documents the final scores are calibrated for (0: as in the fit data)")
     ap.add_argument("--label", choices=["exact", "detect"], default="detect",
-                    help="synth positives: candidates restoring the replaced word (exact) or any candidate on it (detect)")
-    ap.add_argument("--data", choices=["synth", "pps", "both"], default="synth")
-    ap.add_argument("--pairs", type=int, default=600, help="PPS dev pairs used (--data pps/both)")
+                    help="positives: candidates restoring the replaced word (exact) or any candidate on it (detect)")
     ap.add_argument("--dry-run", action="store_true")
     a = ap.parse_args()
     if not (SHARED / "data" / "clean").exists():
@@ -72,121 +121,67 @@ def main() -> int:
         print("the neural model is not installed: nothing to fit")
         return 1
     kn, cfg = knowledge_mod.get(), Config()
-    rates = [float(r) for r in a.rates.split(",")]
     t0 = time.perf_counter()
-    X, y, docs = [], [], []
-    edits_total = 0
-    def add(doc: Doc, label_of) -> None:
-        cands = word_features(doc, kn, cfg)
-        kept = []
-        for c in cands:
-            label = label_of(c)
-            if label is None:
-                continue  # ambiguous: left out of the fit
-            c.features["label"] = label
-            X.append([c.features[f] for f in WORD_FEATURES])
-            y.append(label)
-            kept.append(c)
-        doc.candidates = kept
-        docs.append(doc)
+    docs = spun_documents(a, kn, cfg)
+    n_cands = sum(len(d.candidates) for _, d in docs)
+    print(f"{len(docs)} documents, {n_cands} candidates ({time.perf_counter() - t0:.0f} s)")
 
-    if a.data in ("synth", "both"):
-        for n, text in enumerate(clean_docs("dev", a.docs)):
-            rate = rates[n % len(rates)]
-            if not rate:
-                add(tokenize(Doc(text)), lambda c: 0.0)
-                continue
-            spun = spin(text, rate=rate, seed=n, knowledge=kn)
-            gold = {(e.start, e.end): e.original.lower() for e in spun.edits if " " not in e.spun and " " not in e.original}
-            edits_total += len(gold)
-            doc = tokenize(Doc(spun.text))
-            wide = [(e.start, e.end) for e in spun.edits if (e.start, e.end) not in gold]
+    # 1. passage model: clean documents against heavily spun ones, the fit's share as the prior
+    Xp = np.array([[c.features["hits"], c.features["misses"]] for r, d in docs if r == 0 or r >= a.passage_min for c in d.candidates])
+    yp = np.array([float(r > 0) for r, d in docs if r == 0 or r >= a.passage_min for c in d.candidates])
+    fit_prior = float(yp.mean())
+    wp = fit_with_offset(Xp, yp, math.log(fit_prior / (1 - fit_prior)), a.l2)
+    passage = {"hits": round(float(wp[0]), 4), "misses": round(float(wp[1]), 4)}
+    print(f"passage: {len(yp)} candidates, {fit_prior:.2f} in spun documents: {passage}")
 
-            def label_of(c, doc=doc, gold=gold, wide=wide):
-                tok = doc.tokens[c.first]
-                if (tok.start, tok.end) in gold:
-                    return 1.0 if a.label == "detect" else float(gold[(tok.start, tok.end)] == render(doc, c).lower())
-                if any(s <= tok.start < e for s, e in wide):
-                    return None  # a word of a phrase the spinner replaced whole: neither clearly right nor wrong
-                return 0.0
-
-            add(doc, label_of)
-    if a.data in ("pps", "both"):
-        sys.path.insert(0, str(SHARED / "eval"))
-        import csv
-
-        import pps_eval  # the shared scorer's own templates
-
-        with open(SHARED / "data" / "pps" / "pairs.tsv", encoding="utf-8") as fh:
-            rows = [r for r in csv.DictReader(fh, delimiter="\t") if r["split"] == "dev"][: a.pairs]
-        built, meta = pps_eval.build_docs([(r["tortured"], r["original"]) for r in rows])
-        for d in built:
-            kind, s0, e0, tortured, original, text = meta[d["id"]]
-            doc = tokenize(Doc(text))
-            if kind != "spun":
-                add(doc, lambda c: 0.0)
-                continue
-            t_words, o_words = tortured.split(), original.split()
-            same = len(t_words) == len(o_words)
-            edits_total += sum(t != o for t, o in zip(t_words, o_words)) if same else 0
-            inside = [i for i, t in enumerate(doc.tokens) if t.is_word and s0 <= t.start < e0]
-
-            def label_of(c, doc=doc, inside=inside, same=same, o_words=o_words):
-                if c.first not in inside:
-                    return 0.0
-                if not same or len(inside) != len(o_words):
-                    return None
-                return float(render(doc, c).lower() == o_words[inside.index(c.first)])
-
-            add(doc, label_of)
-        for text in clean_docs("dev", a.docs):
-            add(tokenize(Doc(text)), lambda c: 0.0)
-    X, y = np.array(X), np.array(y)
-    reach = int(y.sum())
-    print(f"{len(docs)} documents, {edits_total} changed words, {len(y)} candidates, {reach} restore an edit ({time.perf_counter() - t0:.0f} s)")
-    w = fit(X, y, a.l2, positive_weight=1.0)
-    p = 1 / (1 + np.exp(-(w[0] + X @ w[1:])))
-    for thr in (0.1, 0.3, 0.5, 0.7):
-        sel = p >= thr
-        print(f"  cheap p>={thr}: {int(sel.sum())} kept, precision {y[sel].mean() if sel.any() else float('nan'):.3f}, positives kept {int(y[sel].sum())}")
+    # 2. word model, given a spun document
+    spun = [(r, d) for r, d in docs if r > 0]
+    X = np.array([[c.features[f] for f in WORD_FEATURES] for _, d in spun for c in d.candidates])
+    y = np.array([c.features["label"] for _, d in spun for c in d.candidates])
+    w = fit(X, y, a.l2)
     word = {"bias": round(float(w[0]), 4), **{n: round(float(v), 4) for n, v in zip(WORD_FEATURES, w[1:])}}
-    # stage two: the neural model reads the best candidates with their right-hand context
-    k = 0
-    for doc in docs:
-        for c in doc.candidates:
-            c.score = float(p[k])
-            k += 1
+    print(f"word: {len(y)} candidates in spun documents, {int(y.sum())} on replaced words: {word}")
+
+    # 3. the neural model reads the best candidates with their right-hand context
+    for _, d in spun:
+        for c in d.candidates:
+            z = w[0] + sum(wi * c.features[f] for wi, f in zip(w[1:], WORD_FEATURES))
+            c.features["within"] = float(1 / (1 + math.exp(-max(-30.0, min(30.0, z)))))
+            c.features["passage"] = passage_probability(c.features["hits"], c.features["misses"], fit_prior, passage)
+            c.score = c.features["within"] * c.features["passage"]
     rows, labels = [], []
-    floor = Config().rerank_floor
-    for doc in docs:
-        for top, _rest in add_neural(doc, cfg._replace(rerank_floor=min(floor, 0.1))):
+    for _, d in spun:
+        for top, _rest in add_neural(d, cfg):
             for c in top:
-                rows.append([_logit(c.score), max(-15.0, min(15.0, c.features["neural"]))])
+                rows.append([_logit(c.features["within"]), max(-15.0, min(15.0, c.features["neural"]))])
                 labels.append(c.features["label"])
     X2, y2 = np.array(rows), np.array(labels)
     w2 = fit(X2, y2, a.l2)
-    p2 = 1 / (1 + np.exp(-(w2[0] + X2 @ w2[1:])))
-    print(f"rerank: {len(y2)} candidates read, {int(y2.sum())} positive ({time.perf_counter() - t0:.0f} s)")
-    for thr in (0.5, 0.7, 0.9):
-        sel = p2 >= thr
-        print(f"  p>={thr}: {int(sel.sum())} kept, precision {y2[sel].mean() if sel.any() else float('nan'):.3f}, positives kept {int(y2[sel].sum())}/{reach}")
-    # prior correction: the fit's documents are spun in the share --rates gives them; a real stream is mostly clean
-    # (known only for --data synth, where --rates decides which documents are spun)
-    fit_share = sum(r > 0 for r in rates) / len(rates)
-    shift = 0.0
-    if a.data != "synth" and a.spun_share:
-        print("prior correction skipped: the spun share of the PPS templates is not set by --rates")
-    elif a.spun_share and 0 < fit_share < 1:
-        shift = math.log(a.spun_share / (1 - a.spun_share)) - math.log(fit_share / (1 - fit_share))
-        print(f"prior correction: {fit_share:.2f} of the fit's documents are spun, {a.spun_share} expected: bias {shift:+.3f}")
-    word_rerank = {"bias": round(float(w2[0]) + shift, 4), "cheap": round(float(w2[1]), 4), "neural": round(float(w2[2]), 4)}
-    print(json.dumps({"word": word, "word_rerank": word_rerank}, indent=1))
+    word_rerank = {"bias": round(float(w2[0]), 4), "cheap": round(float(w2[1]), 4), "neural": round(float(w2[2]), 4)}
+    print(f"word_rerank: {len(y2)} candidates read, {int(y2.sum())} positive: {word_rerank} ({time.perf_counter() - t0:.0f} s)")
+
+    # what the three give together at the default prior, on the fit's own documents
+    prior = cfg.spun_prior
+    for thr in (0.3, 0.55, 0.9):
+        tp = fp = 0
+        for r, d in docs:
+            for c in d.candidates:
+                if "neural" not in c.features:
+                    continue
+                within = 1 / (1 + math.exp(-(w2[0] + w2[1] * _logit(c.features.get("within", 0.5)) + w2[2] * max(-15.0, min(15.0, c.features["neural"])))))
+                p = within * passage_probability(c.features["hits"], c.features["misses"], prior, passage)
+                if p >= thr:
+                    tp += c.features["label"] > 0
+                    fp += c.features["label"] == 0
+        print(f"  prior {prior}, p>={thr}: {tp} on replaced words, {fp} elsewhere (fit documents, spun ones only read)")
     if not a.dry_run:
         path = ROOT / "src" / "unspin" / "data" / "weights.json"
         data = json.loads(path.read_text(encoding="utf-8"))
+        data["weights"]["passage"] = passage
         data["weights"]["word"] = word
         data["weights"]["word_rerank"] = word_rerank
-        data["word_fitted_by"] = f"eval/fit_word_weights.py --data {a.data} --pairs {a.pairs} --docs {a.docs} --rates {a.rates} --label {a.label} --spun-share {a.spun_share} --l2 {a.l2}"
+        data["word_fitted_by"] = (f"eval/fit_word_weights.py --docs {a.docs} --rates {a.rates} --passage-min {a.passage_min} "
+                                  f"--label {a.label} --l2 {a.l2}")
         path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {path}")
     return 0

@@ -54,7 +54,8 @@ def test_example_article_offsets_and_several_findings(example_text, well_formed)
     report = unspin.check(example_text)
     well_formed(example_text, report.findings)
     spun = ["Chilly Battle", "crude information", "White Home", "Center East", "as pursues", "irregular woodland"]
-    found = [p for p in spun if finding_at(example_text, report.findings, p) is not None]
+    # a two-word spin may come back as two one-word findings, so count any overlap
+    found = [p for p in spun if any(f.start < example_text.index(p) + len(p) and f.end > example_text.index(p) for f in report.findings)]
     assert len(found) >= 3, f"only {found} of the spun phrases were found"
 
 

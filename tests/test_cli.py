@@ -108,6 +108,16 @@ def test_check_json_min_confidence(runner):
     assert all(f["confidence"] >= 0.999 for f in strict["findings"])
 
 
+def test_check_prior_weighs_one_word_evidence(runner):
+    """--prior: a text the user already suspects gets its odd single word flagged."""
+    text = "We are working around the clock to deliver this legislation for the American people as soon as doable."
+    default = json.loads(runner.invoke(app, ["check", "--json", "-"], input=text).stdout)
+    suspect = json.loads(runner.invoke(app, ["check", "--json", "--prior", "0.9", "-"], input=text).stdout)
+    assert "doable" not in [f["text"] for f in default["findings"]]
+    assert "doable" in [f["text"] for f in suspect["findings"]]
+    assert runner.invoke(app, ["check", "--prior", "1.5", "-"], input=text).exit_code == 2
+
+
 def test_check_strips_utf8_bom_and_keeps_offsets(runner, files, well_formed):
     result = runner.invoke(app, ["check", "--json", *LOW, str(files["bom"])])
     assert result.exit_code == 0, result.output

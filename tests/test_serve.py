@@ -74,6 +74,11 @@ def test_check_options(client: TestClient) -> None:
     assert [f["text"] for f in strict["findings"]] == ["as pursues"]
     allowed = client.post("/v1/check", json={"text": SPUN, "allow": ["Center East"]}).json()
     assert "Center East" not in [f["text"] for f in allowed["findings"]]
+    doable = "We are working around the clock to deliver this legislation for the American people as soon as doable."
+    assert "doable" not in [f["text"] for f in client.post("/v1/check", json={"text": doable}).json()["findings"]]
+    suspect = client.post("/v1/check", json={"text": doable, "spun_prior": 0.9}).json()
+    assert [(f["text"], f["suggestions"][0]["text"]) for f in suspect["findings"]] == [("doable", "possible")]
+    assert client.post("/v1/check", json={"text": doable, "spun_prior": 2}).status_code == 422
     lex = client.post("/v1/check", json={"text": "Pick a bunch size of 32.", "lexicon": {"Bunch Size": ["batch size"]}}).json()
     assert [(f["text"], f["kind"], f["suggestions"][0]["text"]) for f in lex["findings"]] == [("bunch size", "lexicon", "batch size")]
 

@@ -47,18 +47,38 @@ def test_word_candidates_carry_features_and_evidence(kn):
     assert any("SmolLM2" in e for e in cand.evidence)
 
 
-def test_one_word_spin_is_found_and_restored():
-    text = "We are working around the clock to deliver this legislation for the American people as soon as doable."
-    report = unspin.check(text)
-    finding = finding_at(text, report.findings, "doable")
+ONE_SENTENCE = "We are working around the clock to deliver this legislation for the American people as soon as doable."
+
+
+def test_one_word_spin_in_one_sentence_is_found_when_the_text_is_suspect():
+    """One odd word in one sentence is weak evidence in a mostly clean stream; a user who already
+    suspects the text (a higher ``spun_prior``) gets the word flagged and restored."""
+    default = finding_at(ONE_SENTENCE, unspin.check(ONE_SENTENCE, min_confidence=0.0).findings, "doable")
+    assert default is not None and default.suggestions[0].text == "possible"
+    assert default.confidence < Config().min_confidence
+    finding = finding_at(ONE_SENTENCE, unspin.check(ONE_SENTENCE, spun_prior=0.9).findings, "doable")
     assert finding is not None and finding.kind == "word"
     assert finding.suggestions[0].text == "possible"
-    assert unspin.restore(text).text.endswith("as soon as possible.")
+    assert finding.confidence > default.confidence
+    assert unspin.restore(ONE_SENTENCE, spun_prior=0.9).text.endswith("as soon as possible.")
+
+
+def test_passage_probability_weighs_the_prior_against_the_words():
+    from unspin.stages.scoring import weights
+    from unspin.stages.words import passage_probability
+
+    w = weights()["passage"]
+    assert passage_probability(0, 0, 0.05, w) == pytest.approx(0.05)  # no words read: the prior stands
+    assert passage_probability(0, 0, 0.5, w) == pytest.approx(0.5)
+    # a passage where most words read worse than a synonym is spun; one where few do is not
+    assert passage_probability(80, 40, 0.05, w) > 0.95
+    assert passage_probability(30, 90, 0.05, w) < 0.01
+    # more evidence of the same kind moves further from the prior
+    assert passage_probability(40, 20, 0.05, w) > passage_probability(4, 2, 0.05, w)
 
 
 def test_word_spins_can_be_switched_off():
-    text = "We are working around the clock to deliver this legislation for the American people as soon as doable."
-    assert finding_at(text, unspin.check(text, word_spins=False).findings, "doable") is None
+    assert finding_at(ONE_SENTENCE, unspin.check(ONE_SENTENCE, word_spins=False, spun_prior=0.9).findings, "doable") is None
 
 
 def test_long_unbroken_text_is_read_in_pieces():

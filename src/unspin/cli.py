@@ -25,6 +25,8 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)  # messages keep fil
 FileArg = Annotated[str, typer.Argument(help="A text file, or - for standard input.")]
 MinConf = Annotated[float, typer.Option("--min-confidence", help="Drop findings below this confidence.")]
 AllowOpt = Annotated[Optional[Path], typer.Option("--allow", help="File of phrases never flagged, one per line.")]
+PriorOpt = Annotated[float, typer.Option("--prior", min=0.0, max=1.0,
+                                          help="How likely a text is to be spun before it is read: weighs one-word evidence (0.05 suits a crawl; raise it for a suspect paper).")]
 LexiconOpt = Annotated[Optional[Path], typer.Option("--lexicon", help="TSV of your own spun<TAB>original pairs, always reported.")]
 _SERVE = ServeSettings()
 
@@ -55,11 +57,11 @@ def _read(source: str) -> str:
         raise typer.Exit(2) from None
 
 
-def _config(min_confidence: float, allow: Optional[Path] = None, lexicon: Optional[Path] = None) -> Config:
+def _config(min_confidence: float, allow: Optional[Path] = None, lexicon: Optional[Path] = None, prior: float = Config().spun_prior) -> Config:
     """Settings from the command line; an unreadable or malformed list file ends with exit code 2."""
     from unspin.stages.user import read_allow, read_lexicon
 
-    config = Config(min_confidence=min_confidence, restore_confidence=min_confidence)
+    config = Config(min_confidence=min_confidence, restore_confidence=min_confidence, spun_prior=prior)
     try:
         if allow is not None:
             config = config._replace(allow=read_allow(allow))
@@ -113,9 +115,10 @@ def check_cmd(
     min_confidence: MinConf = Config().min_confidence,
     allow: AllowOpt = None,
     lexicon: LexiconOpt = None,
+    prior: PriorOpt = Config().spun_prior,
 ) -> None:
     """Find spun phrases in a text and show them with their likely originals."""
-    config = _config(min_confidence, allow, lexicon)
+    config = _config(min_confidence, allow, lexicon, prior)
     text = _read(file)
     report = _run(check, text, config)
     if as_json:
@@ -132,9 +135,10 @@ def restore_cmd(
     min_confidence: MinConf = Config().min_confidence,
     allow: AllowOpt = None,
     lexicon: LexiconOpt = None,
+    prior: PriorOpt = Config().spun_prior,
 ) -> None:
     """Print the text with its original wording restored."""
-    config = _config(min_confidence, allow, lexicon)
+    config = _config(min_confidence, allow, lexicon, prior)
     text = _read(file)
     result = _run(restore, text, config)
     if as_json:
@@ -177,6 +181,7 @@ def scan_cmd(
     min_confidence: MinConf = Config().min_confidence,
     allow: AllowOpt = None,
     lexicon: LexiconOpt = None,
+    prior: PriorOpt = Config().spun_prior,
 ) -> None:
     """Scan many documents: one JSON result per document; bad documents become error records.
 
@@ -188,7 +193,7 @@ def scan_cmd(
     from unspin.scan.run import ScanOptions, scan
     from unspin.tracing.store import StoreError
 
-    config = _config(min_confidence, allow, lexicon)
+    config = _config(min_confidence, allow, lexicon, prior)
     options = ScanOptions(workers=workers, ordered=ordered, engine=engine, scheduler=scheduler, min_score=min_score, fresh=fresh,
                           index=str(index) if index else None)
     try:

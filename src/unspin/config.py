@@ -18,6 +18,9 @@ class Config(NamedTuple):
     function_word_zipf: float = 6.0
     #: Look for one-word spins with the neural model (needs it installed).
     word_spins: bool = True
+    #: How likely a text is to be spun before it is read: weighs the evidence for one-word spins
+    #: (a crawl is mostly clean; an editor checking a suspect paper may raise it).
+    spun_prior: float = 0.05
     #: Spans whose best cheap score reaches this are read by the neural language model.
     rerank_floor: float = 0.1
     #: How many originals per span the neural model reads.

@@ -42,6 +42,7 @@ class CheckRequest(TextRequest):
     min_confidence: float = Field(_DEFAULTS.min_confidence, ge=0.0, le=1.0, description="Drop findings below this confidence.")
     restore_confidence: float | None = Field(None, ge=0.0, le=1.0, description="Restore from this confidence up (default: min_confidence).")
     top_k: int = Field(_DEFAULTS.top_k, ge=1, le=20, description="Suggestions per finding.")
+    spun_prior: float = Field(_DEFAULTS.spun_prior, ge=0.0, le=1.0, description="How likely the text is to be spun before it is read (weighs one-word evidence).")
     allow: list[str] = Field(default_factory=list, max_length=10_000, description="Phrases never flagged.")
     lexicon: dict[str, str | list[str]] = Field(default_factory=dict, max_length=10_000, description="Your own spun -> original(s) pairs, always reported.")
 
@@ -61,6 +62,7 @@ class CheckRequest(TextRequest):
             min_confidence=self.min_confidence,
             restore_confidence=restore,
             top_k=self.top_k,
+            spun_prior=self.spun_prior,
             word_spins=_DEFAULTS.word_spins and not fast,
             allow=frozenset(p.lower() for p in self.allow if p.strip()),
             lexicon=dict(self.lexicon) or None,

@@ -1,7 +1,10 @@
 """Stage 4: turn scored candidates into non-overlapping findings with rendered suggestions.
 
-Candidates are grouped by span; spans are taken greedily, most confident first, skipping any
-that overlap one already taken. Each finding's suggestions are its span's originals, best
+Candidates are grouped by span; spans are taken greedily, most confident first (the longer span
+first where two are equally confident), skipping any that overlap one already taken. A phrase
+candidate that restores a word the way a one-word candidate does is at least as likely a spin as
+that word, so it takes the word's confidence where that is higher (*as pursues* → *as follows*
+wins over *pursues* → *follows*). Each finding's suggestions are its span's originals, best
 first, written in the observed words' case and inflection.
 """
 from __future__ import annotations
@@ -46,8 +49,34 @@ def render(doc: Doc, cand: Candidate) -> str:
     return " ".join(original)
 
 
+def absorb_words(doc: Doc) -> None:
+    """Raise each phrase candidate to the confidence of the one-word candidates it agrees with."""
+    words: dict[tuple[int, str], Candidate] = {}
+    for cand in doc.candidates:
+        if cand.kind != "word":
+            continue
+        for form in {cand.original[0], *morph.lemmas(cand.original[0])}:
+            key = (cand.first, form)
+            if key not in words or cand.score > words[key].score:
+                words[key] = cand
+    if not words:
+        return
+    for cand in doc.candidates:
+        if cand.kind == "word" or cand.last == cand.first:
+            continue
+        at = [i for i in range(cand.first, cand.last + 1) if doc.tokens[i].is_word]
+        if len(at) != len(cand.original):
+            continue
+        for i, orig in zip(at, cand.original):
+            word = words.get((i, orig))
+            if word is not None and word.score > cand.score:
+                cand.score = word.score
+                cand.evidence.append(f"the one-word reading of '{doc.tokens[i].text}' as '{word.original[0]}' agrees ({word.score:.2f})")
+
+
 def select_findings(doc: Doc, config: Config) -> Doc:
     """Fill ``doc.findings`` (sorted by offset) and ``doc.spin_score``."""
+    absorb_words(doc)
     by_span: dict[tuple[int, int], list[Candidate]] = defaultdict(list)
     for cand in doc.candidates:
         by_span[(cand.first, cand.last)].append(cand)
@@ -55,7 +84,7 @@ def select_findings(doc: Doc, config: Config) -> Doc:
     for span, cands in by_span.items():
         cands.sort(key=lambda c: -c.score)
         ranked.append((cands[0].score, span, cands))
-    ranked.sort(key=lambda r: (-r[0], r[1]))
+    ranked.sort(key=lambda r: (-r[0], r[1][0] - r[1][1], r[1]))
     taken: list[tuple[int, int]] = []
     findings = []
     for score, (first, last), cands in ranked:

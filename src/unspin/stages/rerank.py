@@ -5,7 +5,9 @@ the observed wording are each scored as the continuation of the same sentence pr
 SmolLM2 pass over the prefix, reused). ``neural`` = log P(original) − log P(observed), in nats;
 ``surprise`` = the observed words' mean log P per model token (a tortured phrase reads badly
 whatever it replaced). The final score combines both with the cheap score (weights in
-``data/weights.json``; one-word candidates have their own, ``word_rerank``).
+``data/weights.json``). One-word candidates have their own, ``word_rerank``, which refine only the
+probability that the word was swapped given a spun passage (``within``); it is then multiplied by
+the passage's probability again, as in the word stage.
 Skipped, leaving the cheap scores, when the model is not installed.
 """
 from __future__ import annotations
@@ -78,8 +80,14 @@ def add_neural(doc: Doc, config: Config) -> list[tuple[Candidate, list[Candidate
 
 def rescore(cand: Candidate, w: dict[str, float]) -> float:
     """Final score of a candidate the model has read."""
+    if "passage" in cand.features:
+        return cand.features["passage"] * _rescore(cand, w, cand.features["within"])
+    return _rescore(cand, w, cand.score)
+
+
+def _rescore(cand: Candidate, w: dict[str, float], cheap: float) -> float:
     delta = max(-15.0, min(15.0, cand.features["neural"]))
-    z = w["bias"] + w["cheap"] * _logit(cand.score) + w["neural"] * delta + w.get("surprise", 0.0) * cand.features.get("surprise", 0.0)
+    z = w["bias"] + w["cheap"] * _logit(cheap) + w["neural"] * delta + w.get("surprise", 0.0) * cand.features.get("surprise", 0.0)
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 

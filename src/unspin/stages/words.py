@@ -9,10 +9,16 @@ that read much better become candidates of kind ``word``, scored by a small logi
 spins); the rerank stage then reads the best of them with their right-hand context.
 
 One swapped word proves little: clean prose is full of words a synonym could replace. What gives
-a spun text away is how *many* of its words read worse than a synonym would. ``local_rate`` is
-that share among the words around each one (a window of :data:`RATE_WINDOW` words that have
-options; shrunk towards :data:`RATE_PRIOR` where a text is short), and it is a feature of every
-one-word candidate: the same swap is more suspicious in a passage full of them.
+a spun text away is how *many* of its words read worse than a synonym would. So a candidate's
+confidence is the product of two probabilities, each from its own small logistic model:
+
+- ``passage``: that the passage around the word was spun, from how many of the words with options
+  within :data:`RATE_WINDOW` of it read worse than a synonym (``hits``) and how many do not
+  (``misses``), weighed against :attr:`Config.spun_prior` (weights ``passage``). A short text
+  gives little evidence either way, so its words keep close to the prior.
+- ``within``: that this word is one of the swapped ones, given a spun passage (weights ``word``,
+  features :data:`WORD_FEATURES`); the rerank stage refines it with the right-hand context.
+
 Skipped when the neural model is not installed.
 """
 from __future__ import annotations
@@ -37,7 +43,8 @@ PER_WORD = 3
 RATE_GAIN = 2.0
 #: Words with options on each side of a word that its ``local_rate`` counts.
 RATE_WINDOW = 75
-#: The share assumed before any words are seen, and how many words' worth of weight it has.
+#: The share assumed before any words are seen, and how many words' worth of weight it has
+#: (``local_rate`` only).
 RATE_PRIOR = 0.27
 RATE_PRIOR_WEIGHT = 20.0
 
@@ -82,9 +89,11 @@ def word_features(doc: Doc, knowledge: Knowledge, config: Config) -> list[Candid
             asks.append((tok.start, [morph.match_case(o, tok.text) for o, _ in items]))
             meta.append((i, items))
     read = lm.next_word_logprobs(doc.text, asks)
-    rates = local_rates([max(got[1], default=-50.0) - got[0] >= RATE_GAIN if got else None for got in read])
+    hits = [max(got[1], default=-50.0) - got[0] >= RATE_GAIN if got else None for got in read]
+    rates = local_rates(hits)
+    counts = window_counts(hits)
     out = []
-    for (i, items), got, rate in zip(meta, read, rates):
+    for (i, items), got, rate, (win_k, win_n) in zip(meta, read, rates, counts):
         if got is None:
             continue
         obs_lp, alt_lps = got
@@ -107,6 +116,8 @@ def word_features(doc: Doc, knowledge: Knowledge, config: Config) -> list[Candid
                 zipf_orig=knowledge.zipf(orig),
                 capital=float(tok.text[:1].isupper()),
                 local_rate=rate,
+                hits=float(win_k),
+                misses=float(win_n - win_k),
             )
             cand.evidence.append(f"'{tok.lower}' can stand for '{orig}' ({', '.join(link.sources())})")
             cand.evidence.append(f"SmolLM2: '{orig}' reads {gain:.1f} nats likelier than '{tok.text}' after the words before it")
@@ -114,9 +125,9 @@ def word_features(doc: Doc, knowledge: Knowledge, config: Config) -> list[Candid
     return out
 
 
-def local_rates(hits: list[bool | None]) -> list[float]:
-    """For each word, the smoothed share of ``True`` among the words within :data:`RATE_WINDOW` of it
-    (``None``: a word the model could not read, left out of the counts)."""
+def window_counts(hits: list[bool | None]) -> list[tuple[int, int]]:
+    """For each word, ``(k, n)``: how many of the words within :data:`RATE_WINDOW` of it are ``True``,
+    and how many were read at all (``None``: a word the model could not read, left out)."""
     seen = [0]
     count = [0]
     for h in hits:
@@ -125,18 +136,39 @@ def local_rates(hits: list[bool | None]) -> list[float]:
     out = []
     for j in range(len(hits)):
         lo, hi = max(0, j - RATE_WINDOW), min(len(hits), j + RATE_WINDOW + 1)
-        n, k = seen[hi] - seen[lo], count[hi] - count[lo]
-        out.append((k + RATE_PRIOR * RATE_PRIOR_WEIGHT) / (n + RATE_PRIOR_WEIGHT))
+        out.append((count[hi] - count[lo], seen[hi] - seen[lo]))
     return out
+
+
+def local_rates(hits: list[bool | None]) -> list[float]:
+    """For each word, the smoothed share of ``True`` among the words within :data:`RATE_WINDOW` of it."""
+    return [(k + RATE_PRIOR * RATE_PRIOR_WEIGHT) / (n + RATE_PRIOR_WEIGHT) for k, n in window_counts(hits)]
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def passage_probability(hits: float, misses: float, prior: float, w: dict[str, float]) -> float:
+    """Probability that a passage with ``hits`` words reading worse than a synonym and ``misses``
+    reading fine was spun, for a text spun beforehand with probability ``prior``."""
+    prior = min(max(prior, 1e-6), 1 - 1e-6)
+    return _sigmoid(math.log(prior / (1 - prior)) + w["hits"] * hits + w["misses"] * misses)
 
 
 def word_candidates(doc: Doc, knowledge: Knowledge, config: Config) -> Doc:
     """Add scored one-word candidates to ``doc.candidates``."""
-    w = weights().get("word")
-    if not w or not config.word_spins:
+    w, w_passage = weights().get("word"), weights().get("passage")
+    if not w or not w_passage or not config.word_spins:
         return doc
     for cand in word_features(doc, knowledge, config):
-        z = w["bias"] + sum(w[name] * cand.features[name] for name in WORD_FEATURES)
-        cand.score = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        f = cand.features
+        f["within"] = _sigmoid(w["bias"] + sum(w[name] * f[name] for name in WORD_FEATURES))
+        f["passage"] = passage_probability(f["hits"], f["misses"], config.spun_prior, w_passage)
+        cand.score = f["passage"] * f["within"]
+        cand.evidence.append(
+            f"{f['hits']:.0f} of the {f['hits'] + f['misses']:.0f} nearby words with synonyms read worse than one would: "
+            f"the passage reads spun with probability {f['passage']:.2f} (prior {config.spun_prior:g})"
+        )
         doc.candidates.append(cand)
     return doc

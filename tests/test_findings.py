@@ -1,0 +1,37 @@
+"""Findings selection: which of the overlapping candidates becomes the finding."""
+from __future__ import annotations
+
+from unspin.config import Config
+from unspin.doc import Candidate, Doc
+from unspin.stages.findings import select_findings
+from unspin.stages.tokenize import tokenize
+
+TEXT = "The results are as pursues: raw data from the field."
+
+
+def _doc(*cands: tuple[str, tuple[str, ...], str, float]) -> Doc:
+    doc = tokenize(Doc(TEXT))
+    index = {t.text: i for i, t in enumerate(doc.tokens)}
+    for span, original, kind, score in cands:
+        words = span.split()
+        cand = Candidate(index[words[0]], index[words[-1]], original, kind)
+        cand.score = score
+        doc.candidates.append(cand)
+    return select_findings(doc, Config())
+
+
+def test_a_phrase_that_agrees_with_a_word_takes_its_confidence_and_wins():
+    doc = _doc(("as pursues", ("as", "follow"), "phrase", 0.6), ("pursues", ("follows",), "word", 0.9))
+    assert [(f.text, f.kind, f.suggestions[0].text) for f in doc.findings] == [("as pursues", "phrase", "as follows")]
+    assert doc.findings[0].confidence == 0.9
+    assert any("agrees" in e for e in doc.findings[0].evidence)
+
+
+def test_a_phrase_that_disagrees_keeps_its_own_confidence():
+    doc = _doc(("as pursues", ("as", "chase"), "phrase", 0.6), ("pursues", ("follows",), "word", 0.9))
+    assert [(f.text, f.confidence) for f in doc.findings] == [("pursues", 0.9)]
+
+
+def test_equal_confidence_goes_to_the_longer_span():
+    doc = _doc(("raw", ("crude",), "word", 0.8), ("raw data", ("bare", "fact"), "phrase", 0.8))
+    assert [f.text for f in doc.findings] == ["raw data"]
