@@ -15,6 +15,8 @@ Data: clean **dev** documents of ../shared/data/clean, in turn left clean or spu
    when it sits on a replaced word (``--label detect``) or also restores what was there (``exact``).
 3. ``word_rerank``: the neural model reads the best candidates with their right-hand context (as
    the rerank stage does); ``[bias, logit of the word model, neural]`` on the same candidates.
+4. ``word_order``: the same features, fitted on the candidates that sit on replaced words only, with
+   "restores the word that was there" as the label: it orders a finding's suggestions.
 
 Only weights are learned; no pair enters the knowledge.
 
@@ -89,13 +91,16 @@ def spun_documents(a: argparse.Namespace, kn, cfg: Config) -> list[tuple[float, 
         kept = []
         for c in word_features(doc, kn, cfg):
             tok = doc.tokens[c.first]
+            exact = 0.0
             if (tok.start, tok.end) in gold:
-                label = 1.0 if a.label == "detect" else float(gold[(tok.start, tok.end)] == render(doc, c).lower())
+                exact = float(gold[(tok.start, tok.end)] == render(doc, c).lower())
+                label = 1.0 if a.label == "detect" else exact
             elif any(s <= tok.start < e for s, e in wide):
                 continue  # a word of a phrase the spinner replaced whole: neither clearly right nor wrong
             else:
                 label = 0.0
             c.features["label"] = label
+            c.features["exact"] = exact
             kept.append(c)
         doc.candidates = kept
         out.append((rate, doc))
@@ -149,16 +154,21 @@ def main() -> int:
             c.features["within"] = float(1 / (1 + math.exp(-max(-30.0, min(30.0, z)))))
             c.features["passage"] = passage_probability(c.features["hits"], c.features["misses"], fit_prior, passage)
             c.score = c.features["within"] * c.features["passage"]
-    rows, labels = [], []
+    rows, labels, exact = [], [], []
     for _, d in spun:
         for top, _rest in add_neural(d, cfg):
             for c in top:
                 rows.append([_logit(c.features["within"]), max(-15.0, min(15.0, c.features["neural"]))])
                 labels.append(c.features["label"])
-    X2, y2 = np.array(rows), np.array(labels)
+                exact.append(c.features["exact"])
+    X2, y2, e2 = np.array(rows), np.array(labels), np.array(exact)
     w2 = fit(X2, y2, a.l2)
     word_rerank = {"bias": round(float(w2[0]), 4), "cheap": round(float(w2[1]), 4), "neural": round(float(w2[2]), 4)}
     print(f"word_rerank: {len(y2)} candidates read, {int(y2.sum())} positive: {word_rerank} ({time.perf_counter() - t0:.0f} s)")
+    on = y2 > 0  # candidates on replaced words: which of them restores the word?
+    w3 = fit(X2[on], e2[on], a.l2)
+    word_order = {"bias": round(float(w3[0]), 4), "cheap": round(float(w3[1]), 4), "neural": round(float(w3[2]), 4)}
+    print(f"word_order: {int(on.sum())} candidates on replaced words, {int(e2[on].sum())} restore it: {word_order}")
 
     # what the three give together at the default prior, on the fit's own documents
     prior = cfg.spun_prior
@@ -180,6 +190,7 @@ def main() -> int:
         data["weights"]["passage"] = passage
         data["weights"]["word"] = word
         data["weights"]["word_rerank"] = word_rerank
+        data["weights"]["word_order"] = word_order
         data["word_fitted_by"] = (f"eval/fit_word_weights.py --docs {a.docs} --rates {a.rates} --passage-min {a.passage_min} "
                                   f"--label {a.label} --l2 {a.l2}")
         path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")

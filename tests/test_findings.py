@@ -35,3 +35,15 @@ def test_a_phrase_that_disagrees_keeps_its_own_confidence():
 def test_equal_confidence_goes_to_the_longer_span():
     doc = _doc(("raw", ("crude",), "word", 0.8), ("raw data", ("bare", "fact"), "phrase", 0.8))
     assert [f.text for f in doc.findings] == ["raw data"]
+
+
+def test_one_word_suggestions_follow_the_restoration_model_and_confidence_the_best_score():
+    doc = tokenize(Doc(TEXT))
+    at = next(i for i, t in enumerate(doc.tokens) if t.text == "pursues")
+    for original, score, order in ((("chases",), 0.9, 0.1), (("follows",), 0.7, 0.6)):
+        cand = Candidate(at, at, original, "word")
+        cand.score, cand.features["order"] = score, order
+        doc.candidates.append(cand)
+    (finding,) = select_findings(doc, Config()).findings
+    assert [(s.text, s.score) for s in finding.suggestions] == [("follows", 0.6), ("chases", 0.1)]
+    assert finding.confidence == 0.9

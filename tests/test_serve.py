@@ -335,7 +335,7 @@ def test_openapi_documents_the_api(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert {"/v1/check", "/v1/restore", "/v1/trace", "/healthz"} <= set(spec["paths"])
     body = spec["paths"]["/v1/check"]["post"]["requestBody"]["content"]["application/json"]["schema"]
-    assert {"text", "min_confidence", "restore_confidence", "top_k", "allow", "lexicon"} == set(body["properties"])
+    assert {"text", "min_confidence", "restore_confidence", "top_k", "spun_prior", "allow", "lexicon"} == set(body["properties"])
     docs = client.get("/docs")
     assert docs.status_code == 200 and "/static-offline-docs/swagger-ui-bundle.js" in docs.text and "https://" not in docs.text
     assert client.get("/static-offline-docs/swagger-ui-bundle.js").status_code == 200

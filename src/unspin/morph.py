@@ -57,6 +57,17 @@ def inflection_tag(word: str) -> tuple[str, str] | None:
 
 #: Inflection tags re-applied to an original, and the part of speech each needs.
 _TAG_POS = {"NNS": "NOUN", "VBD": "VERB", "VBN": "VERB", "VBG": "VERB", "VBZ": "VERB"}
+#: Degrees of comparison, re-applied only where the form is a word people write (*smaller*, not *majorer*).
+_DEGREE_POS = {"JJR": "ADJ", "JJS": "ADJ", "RBR": "ADV", "RBS": "ADV"}
+#: A comparative or superlative must be at least this frequent (wordfreq's Zipf scale) to be used.
+DEGREE_MIN_ZIPF = 2.0
+
+
+@lru_cache(maxsize=20_000)
+def _attested(word: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") >= DEGREE_MIN_ZIPF
 
 
 @lru_cache(maxsize=200_000)
@@ -66,8 +77,12 @@ def inflect_like(original: str, observed: str) -> str:
     if not found:
         return original
     _, tag = found
+    if tag in _DEGREE_POS:  # *littler* -> *smaller*; lemminflect would also invent *majorer*
+        base = _base_form(original, _DEGREE_POS[tag])
+        form = _inflection(base, tag) if base else None
+        return form if form and _attested(form) else original
     if tag not in _TAG_POS:
-        return original  # comparatives and the like: lemminflect would invent *majorer*
+        return original
     base = _base_form(original, _TAG_POS[tag])  # an already inflected original (*obligated*) goes back to its base
     if base is None:
         return original  # not a word of that part of speech: no *managementing*

@@ -4,8 +4,10 @@ Candidates are grouped by span; spans are taken greedily, most confident first (
 first where two are equally confident), skipping any that overlap one already taken. A phrase
 candidate that restores a word the way a one-word candidate does is at least as likely a spin as
 that word, so it takes the word's confidence where that is higher (*as pursues* → *as follows*
-wins over *pursues* → *follows*). Each finding's suggestions are its span's originals, best
-first, written in the observed words' case and inflection.
+wins over *pursues* → *follows*). A finding's confidence is its span's best score; its
+suggestions are the span's originals, best first (one-word originals the neural model read: most
+likely restoration first, scored by that probability, ``features["order"]``), written in the observed
+words' case and inflection.
 """
 from __future__ import annotations
 
@@ -74,6 +76,11 @@ def absorb_words(doc: Doc) -> None:
                 cand.evidence.append(f"the one-word reading of '{doc.tokens[i].text}' as '{word.original[0]}' agrees ({word.score:.2f})")
 
 
+def _ordered(cands: list[Candidate]) -> bool:
+    """True where every candidate of a span has a restoration probability (``features["order"]``)."""
+    return all("order" in c.features for c in cands)
+
+
 def select_findings(doc: Doc, config: Config) -> Doc:
     """Fill ``doc.findings`` (sorted by offset) and ``doc.spin_score``."""
     absorb_words(doc)
@@ -82,8 +89,11 @@ def select_findings(doc: Doc, config: Config) -> Doc:
         by_span[(cand.first, cand.last)].append(cand)
     ranked = []
     for span, cands in by_span.items():
-        cands.sort(key=lambda c: -c.score)
-        ranked.append((cands[0].score, span, cands))
+        if _ordered(cands):  # one-word originals the model read: most likely restoration first
+            cands.sort(key=lambda c: (-c.features["order"], c.original))
+        else:
+            cands.sort(key=lambda c: (-c.score, c.original))  # ties in a fixed order, whatever the process
+        ranked.append((max(c.score for c in cands), span, cands))
     ranked.sort(key=lambda r: (-r[0], r[1][0] - r[1][1], r[1]))
     taken: list[tuple[int, int]] = []
     findings = []
@@ -100,7 +110,7 @@ def select_findings(doc: Doc, config: Config) -> Doc:
             if text.lower() in seen:
                 continue
             seen.add(text.lower())
-            suggestions.append(Suggestion(text, cand.score))
+            suggestions.append(Suggestion(text, cand.features["order"] if _ordered(cands) else cand.score))
             if len(suggestions) >= config.top_k:
                 break
         start, end = doc.tokens[first].start, doc.tokens[last].end

@@ -7,7 +7,9 @@ SmolLM2 pass over the prefix, reused). ``neural`` = log P(original) − log P(ob
 whatever it replaced). The final score combines both with the cheap score (weights in
 ``data/weights.json``). One-word candidates have their own, ``word_rerank``, which refine only the
 probability that the word was swapped given a spun passage (``within``); it is then multiplied by
-the passage's probability again, as in the word stage.
+the passage's probability again, as in the word stage. ``word_order`` (same features, fitted on
+"restores the word that was there") sets ``features["order"]``, which orders a one-word finding's
+suggestions.
 Skipped, leaving the cheap scores, when the model is not installed.
 """
 from __future__ import annotations
@@ -97,9 +99,12 @@ def rerank(doc: Doc, knowledge: Knowledge, config: Config) -> Doc:
     if not w:
         return doc
     w_word = weights().get("word_rerank", w)
+    w_order = weights().get("word_order")
     for top, rest in add_neural(doc, config):
         for cand in top:
             delta = cand.features["neural"]
+            if w_order and "within" in cand.features:
+                cand.features["order"] = _rescore(cand, w_order, cand.features["within"])
             cand.score = rescore(cand, w_word if cand.kind == "word" else w)
             cand.evidence.append(f"SmolLM2 finds the original {delta:+.1f} nats more likely in its sentence")
         floor = min(c.score for c in top)
