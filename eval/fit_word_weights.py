@@ -20,7 +20,7 @@ Data: clean **dev** documents of ../shared/data/clean, in turn left clean or spu
 
 Only weights are learned; no pair enters the knowledge.
 
-Usage: python eval/fit_word_weights.py [--docs 90] [--rates 0,0,0,0.05,0.15,0.3] [--passage-min 0.3] [--label detect] [--dry-run]
+Usage: python eval/fit_word_weights.py [--docs 90] [--rates 0,0,0,0.05,0.15,0.3] [--passage-min 0.3] [--label detect] [--names] [--dry-run]
 """
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ def spun_documents(a: argparse.Namespace, kn, cfg: Config) -> list[tuple[float, 
             doc = tokenize(Doc(text))
             gold, wide = {}, []
         else:
-            spun = spin(text, rate=rate, seed=n, knowledge=kn)
+            spun = spin(text, rate=rate, seed=n, knowledge=kn, names=a.names)
             gold = {(e.start, e.end): e.original.lower() for e in spun.edits if " " not in e.spun and " " not in e.original}
             wide = [(e.start, e.end) for e in spun.edits if (e.start, e.end) not in gold]
             doc = tokenize(Doc(spun.text))
@@ -114,6 +114,8 @@ def main() -> int:
                     help="substitution rates the documents are spun at, in turn (0: left clean)")
     ap.add_argument("--passage-min", type=float, default=0.3,
                     help="documents spun at this rate or more are the passage model's positives")
+    ap.add_argument("--names", action=argparse.BooleanOptionalAction, default=True,
+                    help="the spinner swaps capitalised words inside sentences too (*White Home*), as real ones do")
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--label", choices=["exact", "detect"], default="detect",
                     help="positives: candidates restoring the replaced word (exact) or any candidate on it (detect)")
@@ -192,7 +194,7 @@ def main() -> int:
         data["weights"]["word_rerank"] = word_rerank
         data["weights"]["word_order"] = word_order
         data["word_fitted_by"] = (f"eval/fit_word_weights.py --docs {a.docs} --rates {a.rates} --passage-min {a.passage_min} "
-                                  f"--label {a.label} --l2 {a.l2}")
+                                  f"--label {a.label} {'--names' if a.names else '--no-names'} --l2 {a.l2}")
         path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {path}")
     return 0

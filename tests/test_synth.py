@@ -139,3 +139,16 @@ def test_name_at_sentence_start_left_alone(kn: Knowledge) -> None:
     for seed in range(10):
         edits = spin(text, 1.0, seed=seed, knowledge=kn).edits
         assert all(e.start > len("Major General Smith") for e in edits)
+
+
+def test_careless_spinner_swaps_names_but_not_acronyms(kn: Knowledge) -> None:
+    """``names=True``: capitalised words inside a sentence are swapped too (*White Home*), keeping their capital."""
+    text = "Yesterday the White House said the Cold War was over, NASA told reporters."
+    touched = set()
+    for seed in range(10):
+        for e in spin(text, 1.0, seed=seed, knowledge=kn, names=True).edits:
+            touched.add(e.original)
+            if e.original[0].isupper():
+                assert e.spun[0].isupper(), e
+    assert touched & {"White", "House", "Cold", "War"}
+    assert "NASA" not in touched

@@ -158,8 +158,8 @@ def _sentence_initial(tokens: list[Token], i: int, text: str) -> bool:
     return tokens[j].text in _SENTENCE_END or tokens[j].text == ":"
 
 
-def _eligible(tokens: list[Token], i: int, text: str, kn: Knowledge) -> bool:
-    """Whether token ``i`` is a content word a spinner would look up."""
+def _eligible(tokens: list[Token], i: int, text: str, kn: Knowledge, names: bool = False) -> bool:
+    """Whether token ``i`` is a content word a spinner would look up (``names``: capitalised words too)."""
     tok = tokens[i]
     word = tok.text
     if not tok.is_word or not word.isalpha() or len(word) <= 2:
@@ -170,7 +170,11 @@ def _eligible(tokens: list[Token], i: int, text: str, kn: Knowledge) -> bool:
     if word.isupper():
         return False  # acronym
     if word[0].isupper():
-        if word[1:] != word[1:].lower() or not _sentence_initial(tokens, i, text):
+        if word[1:] != word[1:].lower():
+            return False  # CamelCase
+        if names:
+            return True  # a careless spinner swaps *House* for *Home* in *the White House*
+        if not _sentence_initial(tokens, i, text):
             return False  # a name, or CamelCase
         following = tokens[i + 1] if i + 1 < len(tokens) else None
         if following and following.is_word and following.text[0].isupper():
@@ -206,7 +210,7 @@ def _phrase_options(tokens: list[Token], i: int, text: str, kn: Knowledge) -> li
 
 
 def _choose(
-    tokens: list[Token], i: int, text: str, rate: float, kn: Knowledge, rng: random.Random
+    tokens: list[Token], i: int, text: str, rate: float, kn: Knowledge, rng: random.Random, names: bool = False
 ) -> tuple[int, str | None]:
     """Decide what to do at token ``i``: ``(2, synonym)`` for a phrase, ``(1, synonym)`` for a word, or ``(1, None)``."""
     if rate <= 0:
@@ -214,17 +218,19 @@ def _choose(
     options = _phrase_options(tokens, i, text, kn)
     if options and rng.random() < rate * PHRASE_SHARE:
         return 2, _pick(options, rng)
-    options = synonyms(tokens[i].text, kn) if _eligible(tokens, i, text, kn) else []
+    options = synonyms(tokens[i].text, kn) if _eligible(tokens, i, text, kn, names) else []
     if options and rng.random() < rate:
         return 1, _pick(options, rng)
     return 1, None
 
 
-def spin(text: str, rate: float = 0.3, seed: int = 0, knowledge: Knowledge | None = None) -> Spun:
+def spin(text: str, rate: float = 0.3, seed: int = 0, knowledge: Knowledge | None = None, names: bool = False) -> Spun:
     """Spin ``text``: replace about ``rate`` of its content words by thesaurus synonyms.
 
     Only words the thesaurus has synonyms for count; two-word entries (*take care*) are now and
-    then replaced whole. The same ``seed`` gives the same result.
+    then replaced whole. Capitalised words inside a sentence (names) are left alone unless
+    ``names`` is set, as careful spinners do; careless ones (``names=True``) swap them too (*White
+    Home*). Acronyms are always kept. The same ``seed`` gives the same result.
     """
     knowledge = knowledge or get()
     rng = random.Random(seed)
@@ -234,7 +240,7 @@ def spin(text: str, rate: float = 0.3, seed: int = 0, knowledge: Knowledge | Non
     pos = length = 0  # pos: in the clean text; length: of the spun text so far
     i = 0
     while i < len(tokens):
-        span, choice = _choose(tokens, i, text, rate, knowledge, rng)
+        span, choice = _choose(tokens, i, text, rate, knowledge, rng, names)
         if choice is None:
             i += 1
             continue
