@@ -6,7 +6,7 @@ Data: clean **dev** documents of ../shared/data/clean, in turn left clean or spu
 (see :mod:`unspin.stages.words`):
 
 1. ``passage``: is the passage around a candidate spun? Features ``hits``/``misses`` (words in its
-   window that read worse than a synonym, and those that do not). Positives are candidates in
+   window that read worse than a synonym, and those that do not, damped where there are few). Positives are candidates in
    documents spun at ``--passage-min`` or more, negatives those in clean documents. There is no
    free intercept: the fit's own share of positives stands for the prior, so that at run time
    :attr:`unspin.Config.spun_prior` takes its place and a text with no evidence keeps the prior.
@@ -45,7 +45,7 @@ from unspin.knowledge import neural  # noqa: E402
 from unspin.stages.findings import render  # noqa: E402
 from unspin.stages.rerank import _logit, add_neural  # noqa: E402
 from unspin.stages.tokenize import tokenize  # noqa: E402
-from unspin.stages.words import WORD_FEATURES, passage_probability, word_features  # noqa: E402
+from unspin.stages.words import WORD_FEATURES, passage_evidence, passage_probability, word_features  # noqa: E402
 from unspin.synth import spin  # noqa: E402
 
 
@@ -134,7 +134,7 @@ def main() -> int:
     print(f"{len(docs)} documents, {n_cands} candidates ({time.perf_counter() - t0:.0f} s)")
 
     # 1. passage model: clean documents against heavily spun ones, the fit's share as the prior
-    Xp = np.array([[c.features["hits"], c.features["misses"]] for r, d in docs if r == 0 or r >= a.passage_min for c in d.candidates])
+    Xp = np.array([passage_evidence(c.features["hits"], c.features["misses"]) for r, d in docs if r == 0 or r >= a.passage_min for c in d.candidates])
     yp = np.array([float(r > 0) for r, d in docs if r == 0 or r >= a.passage_min for c in d.candidates])
     fit_prior = float(yp.mean())
     wp = fit_with_offset(Xp, yp, math.log(fit_prior / (1 - fit_prior)), a.l2)

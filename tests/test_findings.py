@@ -47,3 +47,11 @@ def test_one_word_suggestions_follow_the_restoration_model_and_confidence_the_be
     (finding,) = select_findings(doc, Config()).findings
     assert [(s.text, s.score) for s in finding.suggestions] == [("follows", 0.6), ("chases", 0.1)]
     assert finding.confidence == 0.9
+
+
+def test_phrases_raised_by_the_same_word_keep_their_own_order():
+    """*White Home*: both *White House* and *Black House* agree with *Home* -> *House*; the better phrase stays first."""
+    doc = _doc(("as pursues", ("as", "follow"), "phrase", 0.5), ("as pursues", ("a", "follow"), "phrase", 0.3),
+               ("pursues", ("follows",), "word", 0.9))
+    (finding,) = doc.findings
+    assert [s.text for s in finding.suggestions][:2] == ["as follows", "a follows"]

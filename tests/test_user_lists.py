@@ -32,7 +32,8 @@ def test_allow_applies_to_restore():
 
 def test_lexicon_reports_a_pair_the_knowledge_does_not_hold():
     text = "The batch of pupils was split by tallness bracket before the test."
-    assert finding_at(text, unspin.check(text).findings, "tallness bracket") is None
+    # the phrase stages do not know the pair (the one-word stage may still find *tallness* odd)
+    assert finding_at(text, unspin.check(text, word_spins=False).findings, "tallness bracket") is None
     report = unspin.check(text, lexicon={"tallness bracket": "height group"})
     finding = finding_at(text, report.findings, "tallness bracket")
     assert finding is not None and finding.kind == "lexicon"
@@ -140,4 +141,6 @@ def test_scan_honours_allow_and_lexicon(runner, tmp_path):
 )
 def test_spelling_variants_are_not_spins(text):
     """British spellings and transliterations are not thesaurus swaps, even at a low threshold."""
-    assert unspin.check(text, min_confidence=0.2).findings == []
+    assert unspin.check(text).findings == []
+    variants = ("randomised", "Muhammad")
+    assert not [f for f in unspin.check(text, min_confidence=0.2).findings if any(v in f.text for v in variants)]

@@ -75,6 +75,8 @@ def test_passage_probability_weighs_the_prior_against_the_words():
     assert passage_probability(30, 90, 0.05, w) < 0.01
     # more evidence of the same kind moves further from the prior
     assert passage_probability(40, 20, 0.05, w) > passage_probability(4, 2, 0.05, w)
+    # one sentence of odd words is not yet a spun passage
+    assert passage_probability(7, 1, 0.05, w) < 0.5
 
 
 def test_word_spins_can_be_switched_off():

@@ -72,6 +72,7 @@ def absorb_words(doc: Doc) -> None:
         for i, orig in zip(at, cand.original):
             word = words.get((i, orig))
             if word is not None and word.score > cand.score:
+                cand.features.setdefault("own_score", cand.score)  # still orders the span's candidates
                 cand.score = word.score
                 cand.evidence.append(f"the one-word reading of '{doc.tokens[i].text}' as '{word.original[0]}' agrees ({word.score:.2f})")
 
@@ -92,7 +93,8 @@ def select_findings(doc: Doc, config: Config) -> Doc:
         if _ordered(cands):  # one-word originals the model read: most likely restoration first
             cands.sort(key=lambda c: (-c.features["order"], c.original))
         else:
-            cands.sort(key=lambda c: (-c.score, c.original))  # ties in a fixed order, whatever the process
+            # raised by a word, phrases keep their own order; remaining ties in a fixed order, whatever the process
+            cands.sort(key=lambda c: (-c.score, -c.features.get("own_score", c.score), c.original))
         ranked.append((max(c.score for c in cands), span, cands))
     ranked.sort(key=lambda r: (-r[0], r[1][0] - r[1][1], r[1]))
     taken: list[tuple[int, int]] = []

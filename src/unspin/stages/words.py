@@ -15,7 +15,7 @@ confidence is the product of two probabilities, each from its own small logistic
 - ``passage``: that the passage around the word was spun, from how many of the words with options
   within :data:`RATE_WINDOW` of it read worse than a synonym (``hits``) and how many do not
   (``misses``), weighed against :attr:`Config.spun_prior` (weights ``passage``). A short text
-  gives little evidence either way, so its words keep close to the prior.
+  gives little evidence either way (and its counts are damped), so its words keep close to the prior.
 - ``within``: that this word is one of the swapped ones, given a spun passage (weights ``word``,
   features :data:`WORD_FEATURES`); the rerank stage refines it with the right-hand context.
 
@@ -47,6 +47,9 @@ RATE_WINDOW = 75
 #: (``local_rate`` only).
 RATE_PRIOR = 0.27
 RATE_PRIOR_WEIGHT = 20.0
+#: The passage evidence of ``n`` words counts ``n / (n + PASSAGE_DAMPING)`` of its full weight: one
+#: sentence of odd words is not yet a spun passage.
+PASSAGE_DAMPING = 40.0
 
 
 def word_options(word: str, knowledge: Knowledge, config: Config) -> dict[str, Link]:
@@ -149,11 +152,19 @@ def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
+def passage_evidence(hits: float, misses: float) -> tuple[float, float]:
+    """The counts as the passage model weighs them: damped where there are few (:data:`PASSAGE_DAMPING`)."""
+    n = hits + misses
+    damp = n / (n + PASSAGE_DAMPING)
+    return hits * damp, misses * damp
+
+
 def passage_probability(hits: float, misses: float, prior: float, w: dict[str, float]) -> float:
     """Probability that a passage with ``hits`` words reading worse than a synonym and ``misses``
     reading fine was spun, for a text spun beforehand with probability ``prior``."""
     prior = min(max(prior, 1e-6), 1 - 1e-6)
-    return _sigmoid(math.log(prior / (1 - prior)) + w["hits"] * hits + w["misses"] * misses)
+    h, m = passage_evidence(hits, misses)
+    return _sigmoid(math.log(prior / (1 - prior)) + w["hits"] * h + w["misses"] * m)
 
 
 def word_candidates(doc: Doc, knowledge: Knowledge, config: Config) -> Doc:
