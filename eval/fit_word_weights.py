@@ -43,9 +43,9 @@ from unspin.config import Config  # noqa: E402
 from unspin.doc import Doc  # noqa: E402
 from unspin.knowledge import neural  # noqa: E402
 from unspin.stages.findings import render  # noqa: E402
-from unspin.stages.rerank import _logit, add_neural  # noqa: E402
+from unspin.stages.rerank import _logit, _rescore, add_neural  # noqa: E402
 from unspin.stages.tokenize import tokenize  # noqa: E402
-from unspin.stages.words import WORD_FEATURES, passage_evidence, passage_probability, word_features  # noqa: E402
+from unspin.stages.words import WORD_FEATURES, passage_evidence, passage_probability, within_probability, word_features  # noqa: E402
 from unspin.synth import spin  # noqa: E402
 
 
@@ -152,8 +152,7 @@ def main() -> int:
     # 3. the neural model reads the best candidates with their right-hand context
     for _, d in spun:
         for c in d.candidates:
-            z = w[0] + sum(wi * c.features[f] for wi, f in zip(w[1:], WORD_FEATURES))
-            c.features["within"] = float(1 / (1 + math.exp(-max(-30.0, min(30.0, z)))))
+            c.features["within"] = within_probability(c.features, word)
             c.features["passage"] = passage_probability(c.features["hits"], c.features["misses"], fit_prior, passage)
             c.score = c.features["within"] * c.features["passage"]
     rows, labels, exact = [], [], []
@@ -180,8 +179,7 @@ def main() -> int:
             for c in d.candidates:
                 if "neural" not in c.features:
                     continue
-                within = 1 / (1 + math.exp(-(w2[0] + w2[1] * _logit(c.features.get("within", 0.5)) + w2[2] * max(-15.0, min(15.0, c.features["neural"])))))
-                p = within * passage_probability(c.features["hits"], c.features["misses"], prior, passage)
+                p = _rescore(c, word_rerank, c.features["within"]) * passage_probability(c.features["hits"], c.features["misses"], prior, passage)
                 if p >= thr:
                     tp += c.features["label"] > 0
                     fp += c.features["label"] == 0

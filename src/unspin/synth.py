@@ -175,7 +175,7 @@ def _eligible(tokens: list[Token], i: int, text: str, kn: Knowledge, names: bool
         if names:
             return True  # a careless spinner swaps *House* for *Home* in *the White House*
         if not _sentence_initial(tokens, i, text):
-            return False  # a name, or CamelCase
+            return False  # a name
         following = tokens[i + 1] if i + 1 < len(tokens) else None
         if following and following.is_word and following.text[0].isupper():
             return False  # *Major General Smith*: the start of a name

@@ -100,6 +100,7 @@ def select_findings(doc: Doc, config: Config) -> Doc:
     taken: list[tuple[int, int]] = []
     findings = []
     for score, (first, last), cands in ranked:
+        ordered = _ordered(cands)
         if score < config.min_confidence:
             break
         if any(first <= b and last >= a for a, b in taken):
@@ -112,7 +113,7 @@ def select_findings(doc: Doc, config: Config) -> Doc:
             if text.lower() in seen:
                 continue
             seen.add(text.lower())
-            suggestions.append(Suggestion(text, cand.features["order"] if _ordered(cands) else cand.score))
+            suggestions.append(Suggestion(text, cand.features["order"] if ordered else cand.score))
             if len(suggestions) >= config.top_k:
                 break
         start, end = doc.tokens[first].start, doc.tokens[last].end

@@ -21,7 +21,7 @@ from unspin.config import Config
 from unspin.doc import Candidate, Doc
 from unspin.knowledge import Knowledge, neural
 from unspin.stages.findings import render
-from unspin.stages.scoring import weights
+from unspin.stages.scoring import sigmoid, weights
 
 #: Characters of left context given to the model, and words of right context.
 LEFT_CHARS = 300
@@ -90,7 +90,7 @@ def rescore(cand: Candidate, w: dict[str, float]) -> float:
 def _rescore(cand: Candidate, w: dict[str, float], cheap: float) -> float:
     delta = max(-15.0, min(15.0, cand.features["neural"]))
     z = w["bias"] + w["cheap"] * _logit(cheap) + w["neural"] * delta + w.get("surprise", 0.0) * cand.features.get("surprise", 0.0)
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+    return sigmoid(z)
 
 
 def rerank(doc: Doc, knowledge: Knowledge, config: Config) -> Doc:

@@ -28,6 +28,12 @@ from unspin.knowledge import PHRASE_NAMES, Knowledge, neural
 from unspin.knowledge.build import PHRASE_BIGRAM, PHRASE_THESAURUS, PHRASE_TITLE, PHRASE_WORDNET
 from unspin.knowledge.lm import OOV_LOGPROB, TrigramModel
 
+
+def sigmoid(z: float) -> float:
+    """The logistic function, its argument clipped so that no weight vector overflows it."""
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
 #: Feature names, in the order of the weight vector.
 FEATURES = (
     "established", "est_wordnet", "est_thesaurus", "est_title_only", "est_bigram",
@@ -197,7 +203,7 @@ def score_candidates(doc: Doc, knowledge: Knowledge, config: Config) -> Doc:
             ctx = spans[(cand.first, cand.last)] = span_context(doc, knowledge, cand.first, cand.last)
         f = _fill(cand, knowledge, ctx)
         z = bias + sum(map(mul, vector, map(f.__getitem__, FEATURES)))
-        cand.score = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        cand.score = sigmoid(z)
     return doc
 
 

@@ -29,7 +29,7 @@ from unspin import morph
 from unspin.config import Config
 from unspin.doc import Candidate, Doc
 from unspin.knowledge import Knowledge, Link, neural
-from unspin.stages.scoring import weights
+from unspin.stages.scoring import sigmoid, weights
 
 #: Feature names of a one-word candidate, in the order of its weight vector.
 WORD_FEATURES = ("gain", "obs_lp", "zipf_obs", "zipf_orig", "capital", "local_rate")
@@ -93,10 +93,8 @@ def word_features(doc: Doc, knowledge: Knowledge, config: Config) -> list[Candid
             meta.append((i, items))
     read = lm.next_word_logprobs(doc.text, asks)
     hits = [max(got[1], default=-50.0) - got[0] >= RATE_GAIN if got else None for got in read]
-    rates = local_rates(hits)
-    counts = window_counts(hits)
     out = []
-    for (i, items), got, rate, (win_k, win_n) in zip(meta, read, rates, counts):
+    for (i, items), got, (win_k, win_n) in zip(meta, read, window_counts(hits)):
         if got is None:
             continue
         obs_lp, alt_lps = got
@@ -118,7 +116,7 @@ def word_features(doc: Doc, knowledge: Knowledge, config: Config) -> list[Candid
                 zipf_obs=knowledge.zipf(tok.lower),
                 zipf_orig=knowledge.zipf(orig),
                 capital=float(tok.text[:1].isupper()),
-                local_rate=rate,
+                local_rate=local_rate(win_k, win_n),
                 hits=float(win_k),
                 misses=float(win_n - win_k),
             )
@@ -143,13 +141,19 @@ def window_counts(hits: list[bool | None]) -> list[tuple[int, int]]:
     return out
 
 
+def local_rate(k: int, n: int) -> float:
+    """The share ``k / n``, shrunk towards :data:`RATE_PRIOR` where ``n`` is small."""
+    return (k + RATE_PRIOR * RATE_PRIOR_WEIGHT) / (n + RATE_PRIOR_WEIGHT)
+
+
 def local_rates(hits: list[bool | None]) -> list[float]:
     """For each word, the smoothed share of ``True`` among the words within :data:`RATE_WINDOW` of it."""
-    return [(k + RATE_PRIOR * RATE_PRIOR_WEIGHT) / (n + RATE_PRIOR_WEIGHT) for k, n in window_counts(hits)]
+    return [local_rate(k, n) for k, n in window_counts(hits)]
 
 
-def _sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+def within_probability(features: dict[str, float], w: dict[str, float]) -> float:
+    """Probability that a candidate's word is one the spinner swapped, given a spun passage (weights ``word``)."""
+    return sigmoid(w["bias"] + sum(w[name] * features[name] for name in WORD_FEATURES))
 
 
 def passage_evidence(hits: float, misses: float) -> tuple[float, float]:
@@ -164,7 +168,7 @@ def passage_probability(hits: float, misses: float, prior: float, w: dict[str, f
     reading fine was spun, for a text spun beforehand with probability ``prior``."""
     prior = min(max(prior, 1e-6), 1 - 1e-6)
     h, m = passage_evidence(hits, misses)
-    return _sigmoid(math.log(prior / (1 - prior)) + w["hits"] * h + w["misses"] * m)
+    return sigmoid(math.log(prior / (1 - prior)) + w["hits"] * h + w["misses"] * m)
 
 
 def word_candidates(doc: Doc, knowledge: Knowledge, config: Config) -> Doc:
@@ -174,7 +178,7 @@ def word_candidates(doc: Doc, knowledge: Knowledge, config: Config) -> Doc:
         return doc
     for cand in word_features(doc, knowledge, config):
         f = cand.features
-        f["within"] = _sigmoid(w["bias"] + sum(w[name] * f[name] for name in WORD_FEATURES))
+        f["within"] = within_probability(f, w)
         f["passage"] = passage_probability(f["hits"], f["misses"], config.spun_prior, w_passage)
         cand.score = f["passage"] * f["within"]
         cand.evidence.append(
