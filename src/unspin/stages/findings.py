@@ -2,9 +2,9 @@
 
 Candidates are grouped by span; spans are taken greedily, most confident first (the longer span
 first where two are equally confident), skipping any that overlap one already taken. A phrase
-candidate that restores a word the way a one-word candidate does is at least as likely a spin as
-that word, so it takes the word's confidence where that is higher (*as pursues* → *as follows*
-wins over *pursues* → *follows*). A finding's confidence is its span's best score; its
+candidate whose every changed word the one-word stage restores the same way is at least as likely a
+spin as the least likely of those words, so it takes that confidence where it is higher (*as
+pursues* → *as follows* wins over *pursues* → *follows*). A finding's confidence is its span's best score; its
 suggestions are the span's originals, best first (one-word originals the neural model read: most
 likely restoration first, scored by that probability, ``features["order"]``), written in the observed
 words' case and inflection.
@@ -52,7 +52,13 @@ def render(doc: Doc, cand: Candidate) -> str:
 
 
 def absorb_words(doc: Doc) -> None:
-    """Raise each phrase candidate to the confidence of the one-word candidates it agrees with."""
+    """Raise each phrase candidate to the confidence of the one-word candidates it agrees with.
+
+    Every word the phrase changes must be read the same way by the one-word stage, and the phrase
+    takes the least of those words' confidences: one well-read word does not vouch for the
+    phrase's other changes (*nonetheless attain* -> *still find* is not raised by *nonetheless* ->
+    *still* alone).
+    """
     words: dict[tuple[int, str], Candidate] = {}
     for cand in doc.candidates:
         if cand.kind != "word":
@@ -69,11 +75,15 @@ def absorb_words(doc: Doc) -> None:
         at = [i for i in range(cand.first, cand.last + 1) if doc.tokens[i].is_word]
         if len(at) != len(cand.original):
             continue
-        for i, orig in zip(at, cand.original):
-            word = words.get((i, orig))
-            if word is not None and word.score > cand.score:
-                cand.features.setdefault("own_score", cand.score)  # still orders the span's candidates
-                cand.score = word.score
+        changed = [(i, orig) for i, orig in zip(at, cand.original) if orig not in morph.lemmas(doc.tokens[i].lower)]
+        support = [word for word in map(words.get, changed) if word is not None]
+        if not changed or len(support) < len(changed):
+            continue
+        score = min(word.score for word in support)
+        if score > cand.score:
+            cand.features.setdefault("own_score", cand.score)  # still orders the span's candidates
+            cand.score = score
+            for (i, _), word in zip(changed, support):
                 cand.evidence.append(f"the one-word reading of '{doc.tokens[i].text}' as '{word.original[0]}' agrees ({word.score:.2f})")
 
 
