@@ -111,8 +111,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=90)
     ap.add_argument("--rates", default="0,0,0,0.15,0.3,0.45",
-                    help="substitution rates the documents are spun at, in turn (0: left clean); the gold spans of "
-                         "the real spun passages in ../shared/data/wild cover 13-27 %% of all their words, so the spun half reaches 0.45")
+                    help="substitution rates the documents are spun at, in turn (0: left clean); the real spun passages in "
+                         "../shared/data/wild hold 13-27 gold spans per 100 words, so the spun half reaches 0.45")
     ap.add_argument("--passage-min", type=float, default=0.3,
                     help="documents spun at this rate or more are the passage model's positives")
     ap.add_argument("--names", action=argparse.BooleanOptionalAction, default=True,
