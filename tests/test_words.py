@@ -124,7 +124,10 @@ def test_model_caches_stay_bounded_and_whole_under_threads(monkeypatch):
 
 
 def test_local_rate_counts_neighbours_and_shrinks_short_texts():
-    from unspin.stages.words import RATE_PRIOR, RATE_WINDOW, local_rates
+    from unspin.stages.words import RATE_PRIOR, RATE_WINDOW, local_rate, window_counts
+
+    def local_rates(hits: list[bool | None]) -> list[float]:  # as the word stage derives them
+        return [local_rate(k, n) for k, n in window_counts(hits)]
 
     assert local_rates([]) == []
     # two words tell little: the share stays near the prior whatever they show

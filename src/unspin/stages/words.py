@@ -146,11 +146,6 @@ def local_rate(k: int, n: int) -> float:
     return (k + RATE_PRIOR * RATE_PRIOR_WEIGHT) / (n + RATE_PRIOR_WEIGHT)
 
 
-def local_rates(hits: list[bool | None]) -> list[float]:
-    """For each word, the smoothed share of ``True`` among the words within :data:`RATE_WINDOW` of it."""
-    return [local_rate(k, n) for k, n in window_counts(hits)]
-
-
 def within_probability(features: dict[str, float], w: dict[str, float]) -> float:
     """Probability that a candidate's word is one the spinner swapped, given a spun passage (weights ``word``)."""
     return sigmoid(w["bias"] + sum(w[name] * features[name] for name in WORD_FEATURES))
