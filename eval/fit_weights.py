@@ -153,7 +153,7 @@ def main() -> int:
     if not a.dry_run:
         out = ROOT / "src" / "unspin" / "data" / "weights.json"
         kept = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {"weights": {}}
-        for key in ("word", "word_rerank"):  # fitted by eval/fit_word_weights.py: kept as they are
+        for key in ("word", "word_rerank", "word_order", "passage"):  # fitted by eval/fit_word_weights.py: kept as they are
             if key in kept["weights"]:
                 weights[key] = kept["weights"][key]
         out.write_text(json.dumps({
