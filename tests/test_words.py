@@ -9,7 +9,7 @@ from unspin.config import Config
 from unspin.doc import Doc
 from unspin.knowledge import neural
 from unspin.stages.tokenize import tokenize
-from unspin.stages.words import word_features, word_options
+from unspin.stages.words import PER_WORD, keep_originals, word_features, word_options
 
 pytestmark = [
     pytest.mark.usefixtures("kn"),
@@ -159,3 +159,13 @@ def test_same_swap_is_more_suspicious_in_a_heavily_spun_passage(kn):
     heavy_rate, heavy_conf = doable(HEAVY)
     assert heavy_rate > light_rate
     assert heavy_conf > light_conf
+
+
+def test_a_close_synonym_is_kept_before_a_loose_associate_that_reads_a_little_better() -> None:
+    # *home* for *house* (close synonyms: shared neighbours, strong link) against *home* for *asylum*
+    lps = [-3.0, -4.0, -9.0, -3.5, -3.6]
+    sims = {0: 0.05, 1: 0.6, 3: 0.1, 4: 0.1}
+    strengths = [0.17, 1.0, 1.0, 0.17, 0.17]
+    kept = keep_originals([0, 1, 3, 4], lps, sims, strengths)
+    assert kept[0] == 1
+    assert len(kept) == PER_WORD and 2 not in kept  # an original that does not read well enough is never kept

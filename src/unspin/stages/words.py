@@ -39,6 +39,12 @@ MIN_GAIN = 1.0
 MIN_ORIG_ZIPF = 3.0
 #: Candidates kept per word.
 PER_WORD = 3
+#: Which candidates a word keeps: the originals that read best, each helped by how plainly the
+#: lexicons make it a synonym (nats per unit of neighbourhood overlap and of link strength). Of the
+#: many originals a common word could stand for, a spinner most likely replaced a close synonym:
+#: *home* stands for *house* far more often than for *asylum* or *cradle*.
+SIM_NATS = 4.0
+LINK_NATS = 2.0
 #: A word "reads worse than a synonym" when its best original gains at least this much (nats).
 RATE_GAIN = 2.0
 #: Words with options on each side of a word that its ``local_rate`` counts.
@@ -100,18 +106,17 @@ def word_features(doc: Doc, knowledge: Knowledge, config: Config) -> list[Candid
         obs_lp, alt_lps = got
         tok = doc.tokens[i]
         base = morph.lemmas(tok.lower)
-        ranked = sorted(zip(alt_lps, range(len(items))), reverse=True)[:PER_WORD]
-        for lp, k in ranked:
-            gain = lp - obs_lp
-            if gain < MIN_GAIN:
-                break
+        readable = [k for k, lp in enumerate(alt_lps) if lp - obs_lp >= MIN_GAIN]
+        sims = {k: max(knowledge.similarity(form, items[k][1].original) for form in base) for k in readable}
+        for k in keep_originals(readable, alt_lps, sims, [link.strength for _, link in items]):
+            gain = alt_lps[k] - obs_lp
             orig, link = items[k]
             cand = Candidate(i, i, (orig,), "word")
             cand.features.update(
                 gain=min(gain, 15.0),
                 obs_lp=max(obs_lp, -20.0),
                 link=link.strength,
-                sim=max(knowledge.similarity(form, link.original) for form in base),
+                sim=sims[k],
                 channel=max(knowledge.channel(form, link.original) for form in base),
                 zipf_obs=knowledge.zipf(tok.lower),
                 zipf_orig=knowledge.zipf(orig),
@@ -124,6 +129,12 @@ def word_features(doc: Doc, knowledge: Knowledge, config: Config) -> list[Candid
             cand.evidence.append(f"SmolLM2: '{orig}' reads {gain:.1f} nats likelier than '{tok.text}' after the words before it")
             out.append(cand)
     return out
+
+
+def keep_originals(readable: list[int], lps: list[float], sims: dict[int, float], strengths: list[float]) -> list[int]:
+    """The :data:`PER_WORD` originals (indices into ``lps``) a word keeps among those that read well
+    enough: best first by log P in context, each raised by its synonymy (:data:`SIM_NATS`, :data:`LINK_NATS`)."""
+    return sorted(readable, key=lambda k: -(lps[k] + SIM_NATS * sims[k] + LINK_NATS * strengths[k]))[:PER_WORD]
 
 
 def window_counts(hits: list[bool | None]) -> list[tuple[int, int]]:
