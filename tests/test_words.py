@@ -165,7 +165,7 @@ def test_a_close_synonym_is_kept_before_a_loose_associate_that_reads_a_little_be
     # *home* for *house* (close synonyms: shared neighbours, strong link) against *home* for *asylum*
     lps = [-3.0, -4.0, -9.0, -3.5, -3.6]
     sims = {0: 0.05, 1: 0.6, 3: 0.1, 4: 0.1}
-    strengths = [0.17, 1.0, 1.0, 0.17, 0.17]
+    strengths = {0: 0.17, 1: 1.0, 3: 0.17, 4: 0.17}
     kept = keep_originals([0, 1, 3, 4], lps, sims, strengths)
     assert kept[0] == 1
-    assert len(kept) == PER_WORD and 2 not in kept  # an original that does not read well enough is never kept
+    assert len(kept) == PER_WORD and 2 not in kept  # only readable originals (2 reads too badly) are kept

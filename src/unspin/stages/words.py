@@ -108,7 +108,7 @@ def word_features(doc: Doc, knowledge: Knowledge, config: Config) -> list[Candid
         base = morph.lemmas(tok.lower)
         readable = [k for k, lp in enumerate(alt_lps) if lp - obs_lp >= MIN_GAIN]
         sims = {k: max(knowledge.similarity(form, items[k][1].original) for form in base) for k in readable}
-        for k in keep_originals(readable, alt_lps, sims, [link.strength for _, link in items]):
+        for k in keep_originals(readable, alt_lps, sims, {k: items[k][1].strength for k in readable}):
             gain = alt_lps[k] - obs_lp
             orig, link = items[k]
             cand = Candidate(i, i, (orig,), "word")
@@ -131,9 +131,10 @@ def word_features(doc: Doc, knowledge: Knowledge, config: Config) -> list[Candid
     return out
 
 
-def keep_originals(readable: list[int], lps: list[float], sims: dict[int, float], strengths: list[float]) -> list[int]:
-    """The :data:`PER_WORD` originals (indices into ``lps``) a word keeps among those that read well
-    enough: best first by log P in context, each raised by its synonymy (:data:`SIM_NATS`, :data:`LINK_NATS`)."""
+def keep_originals(readable: list[int], lps: list[float], sims: dict[int, float], strengths: dict[int, float]) -> list[int]:
+    """The :data:`PER_WORD` originals a word keeps among ``readable`` (indices into ``lps`` of those that read
+    well enough; ``sims`` and ``strengths`` are given for them): best first by log P in context, each raised
+    by its synonymy (:data:`SIM_NATS`, :data:`LINK_NATS`)."""
     return sorted(readable, key=lambda k: -(lps[k] + SIM_NATS * sims[k] + LINK_NATS * strengths[k]))[:PER_WORD]
 
 
