@@ -10,6 +10,7 @@ import regex
 from unspin import knowledge as _knowledge
 from unspin.config import Config
 from unspin.doc import Doc, Finding
+from unspin.stages.agreement import agree_across_text
 from unspin.stages.candidates import find_candidates
 from unspin.stages.findings import select_findings
 from unspin.stages.rerank import rerank
@@ -19,7 +20,7 @@ from unspin.stages.words import word_candidates
 from unspin.stages.user import apply_user_lists, as_lexicon
 
 #: The stages, in order. Each takes ``(doc, knowledge, config)`` and returns the doc.
-PIPELINE = ("tokenize", "candidates", "scoring", "words", "rerank", "user lists", "findings")
+PIPELINE = ("tokenize", "candidates", "scoring", "words", "rerank", "agreement", "user lists", "findings")
 
 
 class InputError(ValueError):
@@ -146,6 +147,7 @@ def check(text: str | bytes, config: Config | None = None, **options: Any) -> Re
     score_candidates(doc, kn, config)
     word_candidates(doc, kn, config)
     rerank(doc, kn, config)
+    agree_across_text(doc, kn, config)
     apply_user_lists(doc, kn, config)
     select_findings(doc, config)
     return Report(doc.spin_score, doc.findings, doc.n_words)

@@ -6,7 +6,9 @@ content word compares the observed word with each original the inverted thesauru
 from the one next-token distribution at that place (first model token of each word). Originals
 that read much better become candidates of kind ``word``, scored by a small logistic model
 (weights ``word`` in ``data/weights.json``, fitted by ``eval/fit_word_weights.py`` on synthetic
-spins); the rerank stage then reads the best of them with their right-hand context.
+spins); the rerank stage then reads the best of them with their right-hand context. Every occurrence of
+a word is offered the originals any of its occurrences kept (:mod:`unspin.stages.agreement` then
+lets them agree).
 
 One swapped word proves little: clean prose is full of words a synonym could replace. What gives
 a spun text away is how *many* of its words read worse than a synonym would. So a candidate's
@@ -99,16 +101,28 @@ def word_features(doc: Doc, knowledge: Knowledge, config: Config) -> list[Candid
             meta.append((i, items))
     read = lm.next_word_logprobs(doc.text, asks)
     hits = [max(got[1], default=-50.0) - got[0] >= RATE_GAIN if got else None for got in read]
+    kept: dict[int, list[int]] = {}
+    for n, ((i, items), got) in enumerate(zip(meta, read)):
+        if got is not None:
+            obs_lp, alt_lps = got
+            base = morph.lemmas(doc.tokens[i].lower)
+            readable = [k for k, lp in enumerate(alt_lps) if lp - obs_lp >= MIN_GAIN]
+            sims = {k: max(knowledge.similarity(form, items[k][1].original) for form in base) for k in readable}
+            kept[n] = keep_originals(readable, alt_lps, sims, {k: items[k][1].strength for k in readable})
+    # a spinner swaps a word the same way wherever it uses it: every occurrence of a word is offered
+    # the originals any occurrence kept (same word, same options, same indices)
+    by_word: dict[str, list[int]] = {}
+    for n, ks in kept.items():
+        have = by_word.setdefault(doc.tokens[meta[n][0]].lower, [])
+        have.extend(k for k in ks if k not in have)
     out = []
-    for (i, items), got, (win_k, win_n) in zip(meta, read, window_counts(hits)):
+    for n, ((i, items), got, (win_k, win_n)) in enumerate(zip(meta, read, window_counts(hits))):
         if got is None:
             continue
         obs_lp, alt_lps = got
         tok = doc.tokens[i]
         base = morph.lemmas(tok.lower)
-        readable = [k for k, lp in enumerate(alt_lps) if lp - obs_lp >= MIN_GAIN]
-        sims = {k: max(knowledge.similarity(form, items[k][1].original) for form in base) for k in readable}
-        for k in keep_originals(readable, alt_lps, sims, {k: items[k][1].strength for k in readable}):
+        for k in kept[n] + [k for k in by_word.get(tok.lower, ()) if k not in kept[n]]:
             gain = alt_lps[k] - obs_lp
             orig, link = items[k]
             cand = Candidate(i, i, (orig,), "word")
@@ -116,7 +130,7 @@ def word_features(doc: Doc, knowledge: Knowledge, config: Config) -> list[Candid
                 gain=min(gain, 15.0),
                 obs_lp=max(obs_lp, -20.0),
                 link=link.strength,
-                sim=sims[k],
+                sim=max(knowledge.similarity(form, link.original) for form in base),
                 channel=max(knowledge.channel(form, link.original) for form in base),
                 zipf_obs=knowledge.zipf(tok.lower),
                 zipf_orig=knowledge.zipf(orig),

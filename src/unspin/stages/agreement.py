@@ -1,0 +1,54 @@
+"""Stage 3c: a spinner swaps a word the same way wherever the text uses it.
+
+A spinner looks a word up once and puts the same synonym at every occurrence: a report that
+said *system* seven times says *framework* seven times. The neural model does not see that: after
+the first few, *framework* reads naturally because the text itself made it familiar. So each
+one-word reading of a word (observed word, original, both in any inflection) takes, at every occurrence, the best
+probability that the word was swapped that any occurrence earned (``within`` after the rerank),
+times the passage probability of its own place. The word stage offers every occurrence of a word
+the originals any occurrence kept, so there is a candidate to raise.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from unspin import morph
+from unspin.config import Config
+from unspin.doc import Candidate, Doc
+from unspin.knowledge import Knowledge
+
+
+def _base(word: str) -> str:
+    """One base form standing for every inflection of ``word`` (*frameworks*, *framework* → *framework*)."""
+    return min(morph.lemmas(word), key=lambda form: (len(form), form))
+
+
+def swapped_probability(cand: Candidate) -> float:
+    """The probability that the candidate's word was swapped, given a spun passage (its score without the passage)."""
+    passage = cand.features["passage"]
+    return min(1.0, cand.score / passage) if passage > 0 else 0.0
+
+
+def agree_across_text(doc: Doc, knowledge: Knowledge, config: Config) -> Doc:
+    """Raise each one-word candidate to the best reading of the same word as the same original elsewhere in ``doc``."""
+    groups: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
+    for cand in doc.candidates:
+        if cand.kind == "word" and "passage" in cand.features:
+            groups[(_base(doc.tokens[cand.first].lower), _base(cand.original[0]))].append(cand)
+    for (word, original), cands in groups.items():
+        if len(cands) < 2:
+            continue
+        best = max(cands, key=swapped_probability)
+        p = swapped_probability(best)
+        for cand in cands:
+            if cand is best or swapped_probability(cand) >= p:
+                continue
+            cand.score = cand.features["passage"] * p
+            if "order" in best.features:
+                cand.features["order"] = max(cand.features.get("order", 0.0), best.features["order"])
+            where = doc.tokens[best.first].start
+            cand.evidence.append(
+                f"the text uses '{word}' {len(cands)} times (in any form); at offset {where} it reads as a swap for "
+                f"'{best.original[0]}' with probability {p:.2f}, and a spinner swaps a word the same way each time"
+            )
+    return doc
