@@ -90,6 +90,8 @@ def spun_documents(a: argparse.Namespace, kn, cfg: Config) -> list[tuple[float, 
             doc = tokenize(Doc(spun.text))
         kept = []
         for c in word_features(doc, kn, cfg):
+            if c.features["sibling"]:
+                continue  # offered only because another occurrence kept it (see unspin.stages.agreement)
             tok = doc.tokens[c.first]
             exact = 0.0
             if (tok.start, tok.end) in gold:

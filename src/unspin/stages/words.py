@@ -135,12 +135,17 @@ def word_features(doc: Doc, knowledge: Knowledge, config: Config) -> list[Candid
                 zipf_obs=knowledge.zipf(tok.lower),
                 zipf_orig=knowledge.zipf(orig),
                 capital=float(tok.text[:1].isupper()),
+                sibling=float(k not in kept[n]),
                 local_rate=local_rate(win_k, win_n),
                 hits=float(win_k),
                 misses=float(win_n - win_k),
             )
             cand.evidence.append(f"'{tok.lower}' can stand for '{orig}' ({', '.join(link.sources())})")
-            cand.evidence.append(f"SmolLM2: '{orig}' reads {gain:.1f} nats likelier than '{tok.text}' after the words before it")
+            if cand.features["sibling"]:
+                cand.evidence.append(f"SmolLM2: here '{orig}' reads {gain:+.1f} nats against '{tok.text}' after the words before it; "
+                                     f"offered because another occurrence of '{tok.lower}' reads as its swap")
+            else:
+                cand.evidence.append(f"SmolLM2: '{orig}' reads {gain:.1f} nats likelier than '{tok.text}' after the words before it")
             out.append(cand)
     return out
 
