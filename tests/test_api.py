@@ -178,7 +178,7 @@ def test_restore_keeps_surrounding_whitespace():
 def test_clean_sentences_give_no_findings(text):
     report = unspin.check(text)
     assert report.findings == []
-    assert report.spin_score == 0.0
+    assert report.spin_score < unspin.Config().spun_prior  # reading it made spinning less likely than before
     assert report.warnings == []
 
 

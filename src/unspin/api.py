@@ -12,6 +12,7 @@ from unspin.config import Config
 from unspin.doc import Doc, Finding
 from unspin.stages.agreement import agree_across_text
 from unspin.stages.candidates import find_candidates
+from unspin.stages.document import score_document
 from unspin.stages.findings import select_findings
 from unspin.stages.rerank import rerank
 from unspin.stages.scoring import pruning_floor, score_candidates
@@ -20,7 +21,7 @@ from unspin.stages.words import word_candidates
 from unspin.stages.user import apply_user_lists, as_lexicon
 
 #: The stages, in order. Each takes ``(doc, knowledge, config)`` and returns the doc.
-PIPELINE = ("tokenize", "candidates", "scoring", "words", "rerank", "agreement", "user lists", "findings")
+PIPELINE = ("tokenize", "candidates", "scoring", "words", "rerank", "agreement", "user lists", "findings", "document")
 
 
 class InputError(ValueError):
@@ -135,14 +136,22 @@ def check(text: str | bytes, config: Config | None = None, **options: Any) -> Re
     >>> check("We trained an irregular woodland on the crude information.", min_confidence=0.7)  # doctest: +SKIP
     """
     config = _config(config, options)
-    text = _as_text(text, config)
+    doc, warnings = analyse(_as_text(text, config), config)
+    return Report(doc.spin_score, doc.findings, doc.n_words, warnings)
+
+
+def analyse(text: str, config: Config) -> tuple[Doc, list[str]]:
+    """Run the pipeline over ``text`` (already decoded); the doc with every layer, and any warnings.
+
+    The doc is left untouched past tokenising where the text is empty or does not look like English.
+    """
     doc = tokenize(Doc(text))
     if not doc.tokens:
-        return Report(0.0, [], 0)
+        return doc, []
     kn = _knowledge.get()
     warning = _english_warning(doc, kn)
     if warning:
-        return Report(0.0, [], doc.n_words, [warning])
+        return doc, [warning]
     find_candidates(doc, kn, config, pruning_floor(config))
     score_candidates(doc, kn, config)
     word_candidates(doc, kn, config)
@@ -150,7 +159,8 @@ def check(text: str | bytes, config: Config | None = None, **options: Any) -> Re
     agree_across_text(doc, kn, config)
     apply_user_lists(doc, kn, config)
     select_findings(doc, config)
-    return Report(doc.spin_score, doc.findings, doc.n_words)
+    score_document(doc, config)
+    return doc, []
 
 
 def apply_edits(text: str, edits: list[Edit]) -> str:

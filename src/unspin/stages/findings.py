@@ -11,7 +11,6 @@ words' case and inflection.
 """
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 
 from unspin import morph
@@ -93,7 +92,7 @@ def _ordered(cands: list[Candidate]) -> bool:
 
 
 def select_findings(doc: Doc, config: Config) -> Doc:
-    """Fill ``doc.findings`` (sorted by offset) and ``doc.spin_score``."""
+    """Fill ``doc.findings`` (sorted by offset)."""
     absorb_words(doc)
     by_span: dict[tuple[int, int], list[Candidate]] = defaultdict(list)
     for cand in doc.candidates:
@@ -131,18 +130,5 @@ def select_findings(doc: Doc, config: Config) -> Doc:
         findings.append(Finding(start, end, doc.text[start:end], score, best.kind, suggestions, list(best.evidence)))
     findings.sort(key=lambda f: f.start)
     doc.findings = findings
-    doc.spin_score = document_score(doc)
     return doc
 
-
-def document_score(doc: Doc) -> float:
-    """Probability-like score that the document was spun, from its findings and its length.
-
-    Expected findings grow with length; the score rises with the sum of confidences per 100
-    words, with a floor of 100 words so that one finding in a short text does not decide.
-    """
-    if not doc.findings:
-        return 0.0
-    mass = sum(f.confidence for f in doc.findings)
-    per100 = 100.0 * mass / max(doc.n_words, 100)
-    return 1.0 - math.exp(-per100 / 1.5)
