@@ -17,7 +17,6 @@ Usage: python eval/fit_doc_weights.py [--skip 40] [--docs 86] [--rates 0.05,0.1,
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import pickle
 import sys
@@ -32,7 +31,7 @@ SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT / "eval"))
 
 from calibration import auroc  # noqa: E402
-from fit_weights import fit  # noqa: E402
+from fit_weights import fit, save_weights  # noqa: E402
 from fit_word_weights import clean_docs  # noqa: E402
 from unspin.api import analyse  # noqa: E402
 from unspin.config import Config  # noqa: E402
@@ -105,12 +104,8 @@ def main() -> int:
         print(f"  spun at {rate:.0%}: AUROC {auroc(spun, clean):.4f} against the clean ones; "
               f"score >= 0.5: {np.mean(np.array(spun) >= 0.5):.1%} (clean: {np.mean(np.array(clean) >= 0.5):.1%}; prior {prior})")
     if not a.dry_run:
-        path = ROOT / "src" / "unspin" / "data" / "weights.json"
-        data = json.loads(path.read_text(encoding="utf-8"))
-        data["weights"]["document"] = document
-        data["document_fitted_by"] = (f"eval/fit_doc_weights.py --skip {a.skip} --docs {a.docs} --rates {a.rates} "
-                                      f"--spins {a.spins} --l2 {a.l2}")
-        path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        path = save_weights({"document": document}, {"document_fitted_by": f"eval/fit_doc_weights.py --skip {a.skip} --docs {a.docs} "
+                                                                          f"--rates {a.rates} --spins {a.spins} --l2 {a.l2}"})
         print(f"wrote {path}")
     return 0
 

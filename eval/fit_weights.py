@@ -73,6 +73,23 @@ def examples(limit: int) -> tuple[np.ndarray, np.ndarray, list]:
     return np.array(X, dtype=float), np.array(y, dtype=float), desc
 
 
+WEIGHTS = ROOT / "src" / "unspin" / "data" / "weights.json"
+
+
+def save_weights(models: dict, provenance: dict, *, phrase: bool = False) -> Path:
+    """Write fitted ``models`` into :data:`WEIGHTS` with ``provenance`` keys beside them; every model a fit
+    does not produce is kept. ``phrase``: the phrase model's flat weights (``bias`` and one per feature) are
+    replaced whole, and only the other models (nested objects) are kept."""
+    data = json.loads(WEIGHTS.read_text(encoding="utf-8")) if WEIGHTS.exists() else {"weights": {}}
+    if phrase:
+        data["weights"] = {**models, **{k: v for k, v in data["weights"].items() if isinstance(v, dict) and k not in models}}
+    else:
+        data["weights"].update(models)
+    data.update(provenance)
+    WEIGHTS.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    return WEIGHTS
+
+
 def fit(X: np.ndarray, y: np.ndarray, l2: float, positive_weight: float = 1.0, iters: int = 50) -> np.ndarray:
     """L2-regularised, class-weighted logistic regression by Newton's method; returns [bias, w...]."""
     A = np.hstack([np.ones((len(X), 1)), X])
@@ -151,16 +168,10 @@ def main() -> int:
     if rerank_w:
         weights["rerank"] = rerank_w
     if not a.dry_run:
-        out = ROOT / "src" / "unspin" / "data" / "weights.json"
-        kept = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {"weights": {}}
-        for key in ("word", "word_rerank", "word_order", "passage"):  # fitted by eval/fit_word_weights.py: kept as they are
-            if key in kept["weights"]:
-                weights[key] = kept["weights"][key]
-        out.write_text(json.dumps({
-            **kept,
+        out = save_weights(weights, {  # the one-word and document models (their own fits) are kept as they are
             "fitted_by": f"eval/fit_weights.py --l2 {a.l2} --positive-weight {a.positive_weight} --rerank-floor {a.rerank_floor}"
             " (logistic regression on PPS dev templates + clean dev text)",
-            "candidates": len(y), "positives": int(y.sum()), "weights": weights}, indent=1) + "\n")
+            "candidates": len(y), "positives": int(y.sum())}, phrase=True)
         print(f"wrote {out}")
     return 0
 

@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT / "eval"))
 
-from fit_weights import fit  # noqa: E402
+from fit_weights import fit, save_weights  # noqa: E402
 from unspin import knowledge as knowledge_mod  # noqa: E402
 from unspin.config import Config  # noqa: E402
 from unspin.doc import Doc  # noqa: E402
@@ -188,15 +188,9 @@ def main() -> int:
                     fp += c.features["label"] == 0
         print(f"  prior {prior}, p>={thr}: {tp} on replaced words, {fp} elsewhere (fit documents, spun ones only read)")
     if not a.dry_run:
-        path = ROOT / "src" / "unspin" / "data" / "weights.json"
-        data = json.loads(path.read_text(encoding="utf-8"))
-        data["weights"]["passage"] = passage
-        data["weights"]["word"] = word
-        data["weights"]["word_rerank"] = word_rerank
-        data["weights"]["word_order"] = word_order
-        data["word_fitted_by"] = (f"eval/fit_word_weights.py --docs {a.docs} --rates {a.rates} --passage-min {a.passage_min} "
-                                  f"--label {a.label} {'--names' if a.names else '--no-names'} --l2 {a.l2}")
-        path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        path = save_weights({"passage": passage, "word": word, "word_rerank": word_rerank, "word_order": word_order}, {
+            "word_fitted_by": f"eval/fit_word_weights.py --docs {a.docs} --rates {a.rates} --passage-min {a.passage_min} "
+                              f"--label {a.label} {'--names' if a.names else '--no-names'} --l2 {a.l2}"})
         print(f"wrote {path}")
     return 0
 
