@@ -25,6 +25,7 @@ import math
 
 from unspin.config import Config
 from unspin.doc import Doc
+from unspin.stages.findings import take_spans
 from unspin.stages.scoring import sigmoid, weights
 
 #: Features of the document model, in the order of its weights.
@@ -41,20 +42,12 @@ MIN_WORDS = 100
 
 
 def best_spans(doc: Doc, floor: float) -> list[float]:
-    """Scores of the non-overlapping spans scoring at least ``floor``, best first (greedy, as findings are taken)."""
+    """Scores of the non-overlapping spans scoring at least ``floor``, best first, taken as findings are (:func:`take_spans`)."""
     best: dict[tuple[int, int], float] = {}
     for cand in doc.candidates:
-        if cand.score >= floor:
-            span = (cand.first, cand.last)
-            best[span] = max(best.get(span, 0.0), cand.score)
-    taken: list[tuple[int, int]] = []
-    out = []
-    for (first, last), score in sorted(best.items(), key=lambda kv: (-kv[1], kv[0][0] - kv[0][1], kv[0])):
-        if any(first <= b and last >= a for a, b in taken):
-            continue
-        taken.append((first, last))
-        out.append(score)
-    return out
+        span = (cand.first, cand.last)
+        best[span] = max(best.get(span, 0.0), cand.score)
+    return [best[span] for span in take_spans(best, floor)]
 
 
 def swap_evidence(doc: Doc, rate: float = SWAP_RATE) -> float:

@@ -91,30 +91,35 @@ def _ordered(cands: list[Candidate]) -> bool:
     return all("order" in c.features for c in cands)
 
 
+def take_spans(scores: dict[tuple[int, int], float], floor: float) -> list[tuple[int, int]]:
+    """The spans (token ``(first, last)``) findings are made of: those scoring at least ``floor``, most
+    confident first (the longer of two equally confident first), each skipped where it overlaps one taken."""
+    taken: list[tuple[int, int]] = []
+    for (first, last), score in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0][0] - kv[0][1], kv[0])):
+        if score < floor:
+            break
+        if not any(first <= b and last >= a for a, b in taken):
+            taken.append((first, last))
+    return taken
+
+
 def select_findings(doc: Doc, config: Config) -> Doc:
     """Fill ``doc.findings`` (sorted by offset)."""
     absorb_words(doc)
     by_span: dict[tuple[int, int], list[Candidate]] = defaultdict(list)
     for cand in doc.candidates:
         by_span[(cand.first, cand.last)].append(cand)
-    ranked = []
-    for span, cands in by_span.items():
+    for cands in by_span.values():
         if _ordered(cands):  # one-word originals the model read: most likely restoration first
             cands.sort(key=lambda c: (-c.features["order"], c.original))
         else:
             # raised by a word, phrases keep their own order; remaining ties in a fixed order, whatever the process
             cands.sort(key=lambda c: (-c.score, -c.features.get("own_score", c.score), c.original))
-        ranked.append((max(c.score for c in cands), span, cands))
-    ranked.sort(key=lambda r: (-r[0], r[1][0] - r[1][1], r[1]))
-    taken: list[tuple[int, int]] = []
+    scores = {span: max(c.score for c in cands) for span, cands in by_span.items()}
     findings = []
-    for score, (first, last), cands in ranked:
+    for first, last in take_spans(scores, config.min_confidence):
+        cands, score = by_span[(first, last)], scores[(first, last)]
         ordered = _ordered(cands)
-        if score < config.min_confidence:
-            break
-        if any(first <= b and last >= a for a, b in taken):
-            continue
-        taken.append((first, last))
         suggestions: list[Suggestion] = []
         seen = set()
         for cand in cands:
