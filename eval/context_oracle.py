@@ -20,16 +20,17 @@ import collections
 import sys
 from pathlib import Path
 
+from unspin import knowledge, morph
+from unspin.config import Config
+from unspin.knowledge import neural
+from unspin.stages.words import LINK_NATS, MIN_GAIN, SIM_NATS, word_options
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 
 
 def rank(text: str, at: int, word: str, items: list, gold: set[str]) -> str:
     """Where the gold original ranks among the options of ``word`` at offset ``at`` of ``text``."""
-    from unspin import knowledge, morph
-    from unspin.knowledge import neural
-    from unspin.stages.words import LINK_NATS, MIN_GAIN, SIM_NATS
-
     kn = knowledge.get()
     ((obs, lps),) = neural.get().next_word_logprobs(text, [(at, [morph.match_case(o, word) for o, _ in items])])
     keyed = []
@@ -47,11 +48,6 @@ def main() -> int:
         return 0
     sys.path.insert(0, str(SHARED / "eval"))
     import spun_eval
-
-    from unspin import knowledge
-    from unspin.config import Config
-    from unspin.knowledge import neural
-    from unspin.stages.words import word_options
 
     if not neural.available():
         print("the neural model is not installed")
