@@ -10,18 +10,16 @@ import regex
 from unspin import knowledge as _knowledge
 from unspin.config import Config
 from unspin.doc import Doc, Finding
-from unspin.stages.agreement import agree_across_text
 from unspin.stages.candidates import find_candidates
 from unspin.stages.document import score_document
 from unspin.stages.findings import select_findings
-from unspin.stages.rerank import rerank
+from unspin.stages.reread import read_in_context
 from unspin.stages.scoring import pruning_floor, score_candidates
 from unspin.stages.tokenize import tokenize
-from unspin.stages.words import word_candidates
 from unspin.stages.user import apply_user_lists, as_lexicon
 
 #: The stages, in order. Each takes ``(doc, knowledge, config)`` and returns the doc.
-PIPELINE = ("tokenize", "candidates", "scoring", "words", "rerank", "agreement", "user lists", "findings", "document")
+PIPELINE = ("tokenize", "candidates", "scoring", "words", "rerank", "agreement", "re-reading", "user lists", "findings", "document")
 
 
 class InputError(ValueError):
@@ -154,9 +152,7 @@ def analyse(text: str, config: Config) -> tuple[Doc, list[str]]:
         return doc, [warning]
     find_candidates(doc, kn, config, pruning_floor(config))
     score_candidates(doc, kn, config)
-    word_candidates(doc, kn, config)
-    rerank(doc, kn, config)
-    agree_across_text(doc, kn, config)
+    read_in_context(doc, kn, config)  # words, rerank, agreement; again with confident restorations in place
     apply_user_lists(doc, kn, config)
     select_findings(doc, config)
     score_document(doc, config)

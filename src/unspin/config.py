@@ -25,6 +25,9 @@ class Config(NamedTuple):
     rerank_floor: float = 0.1
     #: How many originals per span the neural model reads.
     rerank_top: int = 4
+    #: Spans at least this confident are restored, and the text read again with them in place
+    #: (:mod:`unspin.stages.reread`); ``None`` reads it once.
+    reread_confidence: float | None = 0.5
     #: Phrases never flagged (lower-case); a finding touching one is dropped.
     allow: frozenset[str] = frozenset()
     #: The user's own spun -> original(s) pairs (lower-case keys), always reported where they occur.

@@ -72,6 +72,20 @@ class Finding:
         return d
 
 
+@dataclass(slots=True, frozen=True)
+class Reading:
+    """What the neural model reads in place of a doc's text: the text with its confident restorations in place.
+
+    ``starts`` maps a word token's index to where that word, or what replaces it, starts in ``text``
+    (the later words of a restoration of another length have no place and are missing); ``changed``
+    holds the tokens whose word is replaced.
+    """
+
+    text: str
+    starts: dict[int, int]
+    changed: frozenset[int]
+
+
 @dataclass(slots=True)
 class Doc:
     """Text plus the layers the pipeline stages add to it."""
@@ -81,6 +95,8 @@ class Doc:
     candidates: list[Candidate] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     spin_score: float = 0.0
+    #: Set by the re-reading stage: the context the model reads (``None``: the text as it is).
+    reading: Reading | None = None
 
     def span_text(self, first: int, last: int) -> str:
         """Text covered by tokens ``first``..``last`` inclusive."""

@@ -20,34 +20,39 @@ from unspin.doc import Candidate, Doc, Finding, Suggestion
 
 def render(doc: Doc, cand: Candidate) -> str:
     """The original wording of ``cand`` as it would read in place of the observed span."""
-    toks = doc.tokens
-    words = [t for t in toks[cand.first : cand.last + 1] if t.is_word]
-    original = list(cand.original)
-    if len(original) == len(words):
-        out = []
-        pieces = []
-        for k, (tok, orig) in enumerate(zip(words, original)):
-            obs = tok.lower
-            if orig in morph.lemmas(obs):
-                text = tok.text
-            else:
-                suffix = morph.possessive(tok.text)
-                base = obs[: -len(suffix)] if suffix else obs
-                text = morph.match_case(morph.inflect_like(orig, base), tok.text) + suffix
-            out.append(text)
-            if k + 1 < len(words):
-                pieces.append(doc.text[tok.end : words[k + 1].start])
-        result = out[0]
-        for sep, word in zip(pieces, out[1:]):
-            result += sep + word
+    words = [t for t in doc.tokens[cand.first : cand.last + 1] if t.is_word]
+    each = render_words(doc, cand)
+    if each is not None:
+        result = each[0]
+        for k in range(1, len(each)):
+            result += doc.text[words[k - 1].end : words[k].start] + each[k]
         return result
     # different length: inflect the head (last word), case from the first observed word
+    original = list(cand.original)
     original[-1] = morph.inflect_like(original[-1], words[-1].lower)
     if all(w.text[:1].isupper() for w in words) and len(words) > 1:
         original = [morph.match_case(o, "X") for o in original]
     else:
         original[0] = morph.match_case(original[0], words[0].text)
     return " ".join(original)
+
+
+def render_words(doc: Doc, cand: Candidate) -> list[str] | None:
+    """Where ``cand`` replaces word for word, what each observed word becomes (in its case and
+    inflection; unchanged words as written); ``None`` for an original of another length."""
+    words = [t for t in doc.tokens[cand.first : cand.last + 1] if t.is_word]
+    if len(cand.original) != len(words):
+        return None
+    out = []
+    for tok, orig in zip(words, cand.original):
+        obs = tok.lower
+        if orig in morph.lemmas(obs):
+            out.append(tok.text)
+        else:
+            suffix = morph.possessive(tok.text)
+            base = obs[: -len(suffix)] if suffix else obs
+            out.append(morph.match_case(morph.inflect_like(orig, base), tok.text) + suffix)
+    return out
 
 
 def absorb_words(doc: Doc) -> None:
@@ -103,8 +108,12 @@ def take_spans(scores: dict[tuple[int, int], float], floor: float) -> list[tuple
     return taken
 
 
-def select_findings(doc: Doc, config: Config) -> Doc:
-    """Fill ``doc.findings`` (sorted by offset)."""
+def ranked_spans(doc: Doc) -> dict[tuple[int, int], list[Candidate]]:
+    """Each span's candidates, best restoration first, after phrases absorb the words they agree with.
+
+    One-word originals the model read come in order of ``features["order"]`` (most likely restoration
+    first); otherwise by score.
+    """
     absorb_words(doc)
     by_span: dict[tuple[int, int], list[Candidate]] = defaultdict(list)
     for cand in doc.candidates:
@@ -115,6 +124,12 @@ def select_findings(doc: Doc, config: Config) -> Doc:
         else:
             # raised by a word, phrases keep their own order; remaining ties in a fixed order, whatever the process
             cands.sort(key=lambda c: (-c.score, -c.features.get("own_score", c.score), c.original))
+    return by_span
+
+
+def select_findings(doc: Doc, config: Config) -> Doc:
+    """Fill ``doc.findings`` (sorted by offset)."""
+    by_span = ranked_spans(doc)
     scores = {span: max(c.score for c in cands) for span, cands in by_span.items()}
     findings = []
     for first, last in take_spans(scores, config.min_confidence):
@@ -136,4 +151,3 @@ def select_findings(doc: Doc, config: Config) -> Doc:
     findings.sort(key=lambda f: f.start)
     doc.findings = findings
     return doc
-

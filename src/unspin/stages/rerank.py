@@ -34,9 +34,14 @@ def _logit(p: float) -> float:
 
 
 def _context(doc: Doc, cand: Candidate) -> tuple[str, str, str]:
-    """(prefix without trailing space, the space before the span, suffix after it)."""
+    """(prefix without trailing space, the space before the span, suffix after it); the prefix from
+    ``doc.reading`` where the text is being read again."""
     start, end = doc.tokens[cand.first].start, doc.tokens[cand.last].end
-    left = doc.text[max(0, start - LEFT_CHARS) : start]
+    at = doc.reading.starts.get(cand.first) if doc.reading is not None and cand.kind == "word" else None
+    if at is not None:  # the words before it as the re-reading has them
+        left = doc.reading.text[max(0, at - LEFT_CHARS) : at]
+    else:
+        left = doc.text[max(0, start - LEFT_CHARS) : start]
     cut = max(left.rfind("\n\n"), -1)
     left = left[cut + 1 :] if cut >= 0 else left
     prefix = left.rstrip()

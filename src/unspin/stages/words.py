@@ -88,8 +88,12 @@ def word_features(doc: Doc, knowledge: Knowledge, config: Config) -> list[Candid
         return []
     asks, meta = [], []
     cache: dict[str, dict[str, Link]] = {}
+    reading = doc.reading
     for i, tok in enumerate(doc.tokens):
         if not tok.is_word:
+            continue
+        at = tok.start if reading is None else reading.starts.get(i)
+        if at is None:
             continue
         low = tok.lower
         if low not in cache:
@@ -97,9 +101,14 @@ def word_features(doc: Doc, knowledge: Knowledge, config: Config) -> list[Candid
         opts = cache[low]
         if opts:
             items = list(opts.items())
-            asks.append((tok.start, [morph.match_case(o, tok.text) for o, _ in items]))
+            alts = [morph.match_case(o, tok.text) for o, _ in items]
+            if reading is not None and i in reading.changed:
+                alts.append(tok.text)  # the reading has its restoration here: compare the word as observed
+            asks.append((at, alts))
             meta.append((i, items))
-    read = lm.next_word_logprobs(doc.text, asks)
+    read = lm.next_word_logprobs(doc.text if reading is None else reading.text, asks)
+    if reading is not None:
+        read = [(got[1][-1], got[1][:-1]) if got and i in reading.changed else got for (i, _), got in zip(meta, read)]
     hits = [max(got[1], default=-50.0) - got[0] >= RATE_GAIN if got else None for got in read]
     kept: dict[int, list[int]] = {}
     for n, ((i, items), got) in enumerate(zip(meta, read)):
