@@ -108,8 +108,9 @@ def take_spans(scores: dict[tuple[int, int], float], floor: float) -> list[tuple
     return taken
 
 
-def ranked_spans(doc: Doc) -> dict[tuple[int, int], list[Candidate]]:
-    """Each span's candidates, best restoration first, after phrases absorb the words they agree with.
+def finding_spans(doc: Doc, floor: float) -> list[tuple[tuple[int, int], float, list[Candidate]]]:
+    """``(span, confidence, candidates)`` of the spans findings are made of at ``floor`` (:func:`take_spans`),
+    after phrases absorb the words they agree with; each span's candidates best restoration first.
 
     One-word originals the model read come in order of ``features["order"]`` (most likely restoration
     first); otherwise by score.
@@ -124,16 +125,14 @@ def ranked_spans(doc: Doc) -> dict[tuple[int, int], list[Candidate]]:
         else:
             # raised by a word, phrases keep their own order; remaining ties in a fixed order, whatever the process
             cands.sort(key=lambda c: (-c.score, -c.features.get("own_score", c.score), c.original))
-    return by_span
+    scores = {span: max(c.score for c in cands) for span, cands in by_span.items()}
+    return [(span, scores[span], by_span[span]) for span in take_spans(scores, floor)]
 
 
 def select_findings(doc: Doc, config: Config) -> Doc:
     """Fill ``doc.findings`` (sorted by offset)."""
-    by_span = ranked_spans(doc)
-    scores = {span: max(c.score for c in cands) for span, cands in by_span.items()}
     findings = []
-    for first, last in take_spans(scores, config.min_confidence):
-        cands, score = by_span[(first, last)], scores[(first, last)]
+    for (first, last), score, cands in finding_spans(doc, config.min_confidence):
         ordered = _ordered(cands)
         suggestions: list[Suggestion] = []
         seen = set()

@@ -15,15 +15,18 @@ import copy
 
 from unspin.config import Config
 from unspin.doc import Doc, Reading
-from unspin.knowledge import Knowledge
+from unspin.knowledge import Knowledge, neural
 from unspin.stages.agreement import agree_across_text
-from unspin.stages.findings import ranked_spans, render, render_words, take_spans
+from unspin.stages.findings import finding_spans, render, render_words
 from unspin.stages.rerank import rerank
 from unspin.stages.words import word_candidates
 
 
 def read_in_context(doc: Doc, knowledge: Knowledge, config: Config) -> Doc:
     """Run the one-word stage, the rerank and the agreement; again over the restored reading where there is one."""
+    if config.reread_confidence is None or not config.word_spins or neural.get() is None:
+        _read(doc, knowledge, config)  # only one-word candidates are read again: nothing a second reading could change
+        return doc
     cheap = copy.deepcopy(doc.candidates)
     _read(doc, knowledge, config)
     reading = restored_reading(doc, config.reread_confidence)
@@ -44,11 +47,10 @@ def restored_reading(doc: Doc, floor: float | None) -> Reading | None:
     ``None`` where no span does (or ``floor`` is ``None``)."""
     if floor is None or not doc.candidates:
         return None
-    by_span = ranked_spans(doc)
-    scores = {span: max(c.score for c in cands) for span, cands in by_span.items()}
-    spans = sorted(take_spans(scores, floor))
-    if not spans:
+    best = {span: cands[0] for span, _, cands in finding_spans(doc, floor)}  # the best restoration of each span
+    if not best:
         return None
+    spans = sorted(best)
     pieces: list[str] = []
     starts: dict[int, int] = {}
     changed: set[int] = set()
@@ -68,7 +70,7 @@ def restored_reading(doc: Doc, floor: float | None) -> Reading | None:
                 starts[k] = doc.tokens[k].start - pos + length
         if first >= len(doc.tokens):
             break
-        cand = by_span[(first, last)][0]
+        cand = best[(first, last)]
         copy_to(doc.tokens[first].start)
         words = [k for k in range(first, last + 1) if doc.tokens[k].is_word]
         each = render_words(doc, cand)
