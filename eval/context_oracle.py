@@ -4,7 +4,7 @@
 For every single-word gold span of the real spun passages (../shared/data/wild) whose gold original is among
 the word's options (:func:`unspin.stages.words.word_options`), the neural model reads the word's options twice:
 in the spun text as it is, and with every *other* gold span restored to its first original (an oracle left
-context). Each time the options are ranked as the word stage keeps them (log P in context plus
+context). Each time the options are ranked as the word stage keeps them (:func:`~unspin.stages.words.keep_originals`: log P in context plus
 :data:`~unspin.stages.words.SIM_NATS` per unit of neighbourhood overlap and
 :data:`~unspin.stages.words.LINK_NATS` per unit of link strength, among those reading at least
 :data:`~unspin.stages.words.MIN_GAIN` better than the word). It prints how often the gold original is kept
@@ -23,7 +23,7 @@ from pathlib import Path
 from unspin import knowledge, morph
 from unspin.config import Config
 from unspin.knowledge import neural
-from unspin.stages.words import LINK_NATS, MIN_GAIN, SIM_NATS, word_options
+from unspin.stages.words import MIN_GAIN, keep_originals, word_options
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -33,12 +33,9 @@ def rank(text: str, at: int, word: str, items: list, gold: set[str]) -> str:
     """Where the gold original ranks among the options of ``word`` at offset ``at`` of ``text``."""
     kn = knowledge.get()
     ((obs, lps),) = neural.get().next_word_logprobs(text, [(at, [morph.match_case(o, word) for o, _ in items])])
-    keyed = []
-    for (orig, link), lp in zip(items, lps):
-        sim = max(kn.similarity(form, link.original) for form in morph.lemmas(word.lower()))
-        if lp - obs >= MIN_GAIN:
-            keyed.append((lp + SIM_NATS * sim + LINK_NATS * link.strength, orig))
-    kept = [orig for _, orig in sorted(keyed, reverse=True)]
+    readable = [k for k, lp in enumerate(lps) if lp - obs >= MIN_GAIN]
+    sims = {k: max(kn.similarity(form, items[k][1].original) for form in morph.lemmas(word.lower())) for k in readable}
+    kept = [items[k][0] for k in keep_originals(readable, lps, sims, {k: items[k][1].strength for k in readable})]
     return "top" if kept[:1] and kept[0] in gold else "in3" if gold & set(kept[:3]) else "out"
 
 
