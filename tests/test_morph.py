@@ -16,6 +16,12 @@ from unspin import morph
         ("good", "finer", "better"),
         ("major", "bigger", "major"),  # ... where the form is a word: no *majorer*
         ("figure", "number", "figure"),  # *number* read as "more numb" must not inflect a noun
+        ("chosen", "picked", "chosen"),  # a participle in the original stays one: *chosen plaintext attack*
+        ("hidden", "concealed", "hidden"),
+        ("choose", "picked", "chose"),  # a base form takes the observed word's first reading
+        ("information", "facts", "information"),  # mass nouns stay singular: no *informations*
+        ("advice", "tips", "advice"),
+        ("result", "outcomes", "results"),  # count nouns still take the plural
     ],
 )
 def test_inflect_like(original: str, observed: str, expected: str) -> None:

@@ -47,12 +47,22 @@ def _inflection(base: str, tag: str) -> str | None:
 @lru_cache(maxsize=200_000)
 def inflection_tag(word: str) -> tuple[str, str] | None:
     """``(lemma, Penn tag)`` of an inflected word (*woodlands* → (*woodland*, NNS)); None for base forms."""
+    tags = inflection_tags(word)
+    return tags[0] if tags else None
+
+
+@lru_cache(maxsize=200_000)
+def inflection_tags(word: str) -> tuple[tuple[str, str], ...]:
+    """Every ``(lemma, Penn tag)`` an inflected word can be (*picked* → (*pick*, VBD), (*pick*, VBN))."""
     word = word.lower()
+    out = []
     for lemma in lemmas(word)[1:]:
         for tag, forms in _inflections(lemma):
-            if word in forms and tag not in ("VB", "VBP", "NN", "JJ", "RB"):
-                return lemma, tag
-    return None
+            if word in forms and tag not in ("VB", "VBP", "NN", "JJ", "RB") and (lemma, tag) not in out:
+                out.append((lemma, tag))
+                if tag == "VBD" and _inflection(lemma, "VBN") == word:  # lemminflect lists a regular VBN once, as VBD
+                    out.append((lemma, "VBN"))
+    return tuple(out)
 
 
 #: Inflection tags re-applied to an original, and the part of speech each needs.
@@ -61,22 +71,38 @@ _TAG_POS = {"NNS": "NOUN", "VBD": "VERB", "VBN": "VERB", "VBG": "VERB", "VBZ": "
 _DEGREE_POS = {"JJR": "ADJ", "JJS": "ADJ", "RBR": "ADV", "RBS": "ADV"}
 #: A comparative or superlative must be at least this frequent (wordfreq's Zipf scale) to be used.
 DEGREE_MIN_ZIPF = 2.0
+#: A plural this much rarer than its singular (Zipf) marks a mass noun, which stays singular
+#: (*facts* → *information*, not *informations*).
+MASS_NOUN_GAP = 1.5
+
+
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
 
 
 @lru_cache(maxsize=20_000)
 def _attested(word: str) -> bool:
-    from wordfreq import zipf_frequency
+    return _zipf(word) >= DEGREE_MIN_ZIPF
 
-    return zipf_frequency(word, "en") >= DEGREE_MIN_ZIPF
+
+@lru_cache(maxsize=20_000)
+def mass_noun(noun: str) -> bool:
+    """True where ``noun`` is rarely counted: its plural is far rarer than it (*information*, *advice*)."""
+    plural = _inflection(noun, "NNS")
+    return plural is not None and plural != noun and _zipf(noun) - _zipf(plural) >= MASS_NOUN_GAP
 
 
 @lru_cache(maxsize=200_000)
 def inflect_like(original: str, observed: str) -> str:
     """Give the one-word ``original`` the inflection ``observed`` has (*forest*, *woodlands* → *forests*)."""
-    found = inflection_tag(observed)
+    found = inflection_tags(observed)
     if not found:
         return original
-    _, tag = found
+    if any(tag in {t for _, t in inflection_tags(original)} for _, tag in found):
+        return original  # already in a form the observed word can have: *picked* → *chosen*, not *chose*
+    _, tag = found[0]
     if tag in _DEGREE_POS:  # *littler* -> *smaller*; lemminflect would also invent *majorer*
         base = _base_form(original, _DEGREE_POS[tag])
         form = _inflection(base, tag) if base else None
@@ -86,6 +112,8 @@ def inflect_like(original: str, observed: str) -> str:
     base = _base_form(original, _TAG_POS[tag])  # an already inflected original (*obligated*) goes back to its base
     if base is None:
         return original  # not a word of that part of speech: no *managementing*
+    if tag == "NNS" and mass_noun(base):
+        return base
     form = _inflection(base, tag)
     return original if form is None else form
 
