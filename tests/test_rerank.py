@@ -46,3 +46,32 @@ def test_rerank_keeps_scores_probabilities_and_adds_evidence(kn):
     assert all(0.0 <= c.score <= 1.0 for c in doc.candidates)
     read = [c for c in doc.candidates if "neural" in c.features]
     assert read and all(any("SmolLM2" in e for e in c.evidence) for c in read)
+
+
+def test_a_prefix_read_before_is_reused_without_changing_the_scores():
+    """The model keeps the last prefix it read; a neighbouring span's prefix reads only what is new,
+    and scores as if read from scratch (up to the float noise of reading in other batch sizes)."""
+    lm = neural.get()
+    text = "The system was trained on crude information from more than forty thousand scans collected over ten years."
+    cases = [(text[:40], [" raw data", " crude information"]), (text[:80], [" thousand", " hundred"]),
+             (text[:79], [" thousand", " hundred"]), ("Another text", [" is", " was"])]
+    reused = [lm.continuations(p, o) for p, o in cases]
+    fresh = []
+    for p, o in cases:
+        lm._held = []  # forget what the model holds
+        fresh.append(lm._continuations(p, o))
+    for a, b in zip(reused, fresh):
+        assert a == pytest.approx(b, abs=0.2)
+    assert reused[0][0] > reused[0][1]  # *raw data* still reads better than *crude information*
+
+
+def test_neighbouring_spans_share_the_start_of_their_left_context():
+    from unspin.stages.rerank import LEFT_CHARS, _left_start
+
+    text = " ".join(f"word{i}" for i in range(400))
+    starts = [_left_start(text, at) for at in range(1000, 1300, 7)]
+    assert len(set(starts)) <= 2  # one stretch of text, one or two context starts
+    for at in range(0, len(text), 13):
+        lo = _left_start(text, at)
+        assert lo == 0 or (at - lo >= LEFT_CHARS - 10 and text[lo - 1] == " ")  # enough context, from a word's start
+        assert at - lo < 2 * LEFT_CHARS + 10

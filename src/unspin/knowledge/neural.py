@@ -67,6 +67,7 @@ class CausalLM:
         self._cache: dict[tuple[str, tuple[str, ...]], list[float]] = {}
         self._first: dict[str, int] = {}
         self._segments: dict[tuple, list] = {}
+        self._held: list[int] = []  # the prefix whose keys and values the model holds (:meth:`continuations`)
         self.n_ctx = n_ctx
 
     def tokenize(self, text: str, bos: bool = False) -> list[int]:
@@ -101,8 +102,16 @@ class CausalLM:
             tails = [self.tokenize(prefix + o, bos=True)[keep:][: self.MAX_TAIL] for o in options]
             room = self.n_ctx - self.MAX_TAIL - 1
             base = head[:1] + head[1:keep][-room:] if keep > room else head[:keep]
-            llm.reset()
-            llm.eval(base)
+            # the model still holds the last prefix it read: read only where this one departs from it
+            same = 0
+            for a, b in zip(self._held, base):
+                if a != b:
+                    break
+                same += 1
+            same = min(same, len(base) - 1)  # the last prefix token is read again: its next-token scores are needed
+            llm.n_tokens = same
+            llm.eval(base[same:])
+            self._held = base
             n0 = llm.n_tokens
             out = []
             for tail in tails:
@@ -129,8 +138,8 @@ class CausalLM:
         """For each ``(char offset of a word in text, alternatives)``: the log P of the word's first
         token and of each alternative's first token at that place, given the text before it.
 
-        The text is read left to right, a segment (a paragraph, or a run of its sentences) at a
-        time with :data:`CONTEXT_CHARS` of the text before it as context: a causal model's
+        The text is read left to right, a segment (a run of paragraphs, or of one paragraph's
+        sentences) at a time with :data:`CONTEXT_CHARS` of the text before it as context: a causal model's
         next-token distribution scores all alternatives of a word at once. Segments are cached,
         so a repeated paragraph costs one read. ``None`` where no model token starts at the word.
         Alternatives are written as they would appear (case included).
@@ -173,6 +182,7 @@ class CausalLM:
             for i, t in enumerate(body):
                 tok_at[pos] = len(head) + i
                 pos += len(llm.detokenize([t]))
+            self._held = []
             llm.reset()
             llm.eval(head + body)
             seq = head + body
@@ -199,8 +209,20 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def segments(text: str, max_chars: int) -> list[tuple[int, int]]:
-    """Split ``text`` into ``(start, end)`` pieces: paragraphs, long ones cut between sentences
-    (or, failing that, anywhere) so that no piece is longer than ``max_chars``."""
+    """Split ``text`` into ``(start, end)`` pieces of at most ``max_chars``: runs of whole paragraphs,
+    long paragraphs cut between sentences (or, failing that, anywhere). Short paragraphs share a piece,
+    so the context read before each piece is read once for all of them."""
+    merged: list[tuple[int, int]] = []
+    for start, end in _paragraph_pieces(text, max_chars):
+        if merged and end - merged[-1][0] <= max_chars:
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _paragraph_pieces(text: str, max_chars: int) -> list[tuple[int, int]]:
+    """Paragraphs, long ones cut between sentences (or anywhere) to at most ``max_chars``."""
     pieces = []
     start = 0
     bounds = [m.end() for m in _PARAGRAPH.finditer(text)] + [len(text)]

@@ -23,7 +23,7 @@ from unspin.knowledge import Knowledge, neural
 from unspin.stages.findings import render
 from unspin.stages.scoring import sigmoid, weights
 
-#: Characters of left context given to the model, and words of right context.
+#: Characters of left context given to the model (at least; see :func:`_left_start`), and words of right context.
 LEFT_CHARS = 300
 RIGHT_WORDS = 4
 
@@ -38,10 +38,10 @@ def _context(doc: Doc, cand: Candidate) -> tuple[str, str, str]:
     ``doc.reading`` where the text is being read again."""
     start, end = doc.tokens[cand.first].start, doc.tokens[cand.last].end
     at = doc.reading.starts.get(cand.first) if doc.reading is not None and cand.kind == "word" else None
-    if at is not None:  # the words before it as the re-reading has them
-        left = doc.reading.text[max(0, at - LEFT_CHARS) : at]
-    else:
-        left = doc.text[max(0, start - LEFT_CHARS) : start]
+    source = doc.text if at is None else doc.reading.text  # the words before it as the re-reading has them
+    if at is None:
+        at = start
+    left = source[_left_start(source, at) : at]
     cut = max(left.rfind("\n\n"), -1)
     left = left[cut + 1 :] if cut >= 0 else left
     prefix = left.rstrip()
@@ -56,6 +56,17 @@ def _context(doc: Doc, cand: Candidate) -> tuple[str, str, str]:
     return prefix, gap, doc.text[end:stop]
 
 
+def _left_start(text: str, at: int) -> int:
+    """Where the left context of a span starting at ``at`` begins: at least :data:`LEFT_CHARS` before it,
+    snapped down to a multiple of :data:`LEFT_CHARS` and on to the next word, so that the spans of one
+    stretch of text share their context's start and the model reads it once for all of them."""
+    lo = max(0, at - LEFT_CHARS) // LEFT_CHARS * LEFT_CHARS
+    if lo > 0 and not text[lo - 1].isspace():
+        space = text.find(" ", lo, at)
+        lo = space + 1 if space >= 0 else lo
+    return lo
+
+
 def add_neural(doc: Doc, config: Config) -> list[tuple[Candidate, list[Candidate]]]:
     """Set ``features["neural"]`` on the top candidates of each suspicious span.
 
@@ -68,7 +79,7 @@ def add_neural(doc: Doc, config: Config) -> list[tuple[Candidate, list[Candidate
     for cand in doc.candidates:
         by_span[(cand.first, cand.last)].append(cand)
     read = []
-    for (first, last), cands in by_span.items():
+    for (first, last), cands in sorted(by_span.items()):  # in text order: neighbours share their left context
         cands.sort(key=lambda c: -c.score)
         if cands[0].score < config.rerank_floor:
             continue
