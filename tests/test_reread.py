@@ -8,7 +8,7 @@ from unspin.api import analyse
 from unspin.config import Config
 from unspin.doc import Candidate, Doc
 from unspin.knowledge import neural
-from unspin.stages.reread import restored_reading
+from unspin.stages.reread import MIN_ORDER, restored_reading
 from unspin.stages.tokenize import tokenize
 from unspin.stages.words import word_features
 
@@ -62,6 +62,19 @@ def test_the_best_restoration_of_a_span_goes_in() -> None:
     doc.candidates = [worse, better]
     reading = restored_reading(doc, 0.5)
     assert reading is not None and reading.text.endswith("the White House.")
+
+
+def test_an_unlikely_one_word_restoration_stays_out_of_the_reading() -> None:
+    """A confident finding whose best original is a guess (low ``order``) would mislead the model about
+    its neighbours; the word is read as written. Phrases, which carry no ``order``, still go in."""
+    doc = tokenize(Doc(TEXT))
+    home = [i for i, t in enumerate(doc.tokens) if t.text == "Home"][0]
+    guess = Candidate(home, home, ("house",), "word", features={"order": MIN_ORDER / 2}, score=0.9)
+    doc.candidates = [guess]
+    assert restored_reading(doc, 0.5) is None
+    doc.candidates = [guess, cand(doc, "Chilly Battle", ("cold", "war"), 0.9)]
+    reading = restored_reading(doc, 0.5)
+    assert reading is not None and reading.text.startswith("The Cold War") and reading.text.endswith("White Home.")
 
 
 @pytest.mark.usefixtures("kn")

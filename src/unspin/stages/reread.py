@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 
 from unspin.config import Config
-from unspin.doc import Doc, Reading
+from unspin.doc import Candidate, Doc, Reading
 from unspin.knowledge import Knowledge, neural
 from unspin.stages.agreement import agree_across_text
 from unspin.stages.findings import finding_spans, render, render_words
@@ -42,12 +42,22 @@ def _read(doc: Doc, knowledge: Knowledge, config: Config) -> None:
     agree_across_text(doc, knowledge, config)
 
 
+#: A one-word restoration goes into the reading only where it is at least this likely to be the word that
+#: was there (``features["order"]``): a wrong original misleads the model about its neighbours.
+MIN_ORDER = 0.15
+
+
+def likely_restoration(cand: Candidate) -> bool:
+    """True where ``cand`` (a span's best restoration) is likely enough to read its neighbours by."""
+    return cand.features.get("order", 1.0) >= MIN_ORDER
+
+
 def restored_reading(doc: Doc, floor: float | None) -> Reading | None:
     """``doc``'s text with the best restoration of every span scoring at least ``floor`` in place;
     ``None`` where no span does (or ``floor`` is ``None``)."""
     if floor is None or not doc.candidates:
         return None
-    best = {span: cands[0] for span, _, cands in finding_spans(doc, floor)}  # the best restoration of each span
+    best = {span: cands[0] for span, _, cands in finding_spans(doc, floor) if likely_restoration(cands[0])}
     if not best:
         return None
     spans = sorted(best)
