@@ -170,10 +170,3 @@ def test_a_close_synonym_is_kept_before_a_loose_associate_that_reads_a_little_be
     assert kept[0] == 1
     assert len(kept) == PER_WORD and 2 not in kept  # only readable originals (2 reads too badly) are kept
 
-
-def test_short_paragraphs_share_a_segment_and_segments_tile_the_text():
-    text = "One short paragraph.\n\nAnother one.\n\n" + "A long sentence goes on. " * 60 + "\n\nEnd."
-    pieces = neural.segments(text, 200)
-    assert pieces[0] == (0, text.index("A long"))  # the two short paragraphs are read as one piece
-    assert all(b - a <= 200 for a, b in pieces)
-    assert [a for a, _ in pieces[1:]] == [b for _, b in pieces[:-1]] and pieces[-1][1] == len(text)

@@ -138,8 +138,8 @@ class CausalLM:
         """For each ``(char offset of a word in text, alternatives)``: the log P of the word's first
         token and of each alternative's first token at that place, given the text before it.
 
-        The text is read left to right, a segment (a run of paragraphs, or of one paragraph's
-        sentences) at a time with :data:`CONTEXT_CHARS` of the text before it as context: a causal model's
+        The text is read left to right, a segment (a paragraph, or a run of its sentences) at a
+        time with :data:`CONTEXT_CHARS` of the text before it as context: a causal model's
         next-token distribution scores all alternatives of a word at once. Segments are cached,
         so a repeated paragraph costs one read. ``None`` where no model token starts at the word.
         Alternatives are written as they would appear (case included).
@@ -209,20 +209,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def segments(text: str, max_chars: int) -> list[tuple[int, int]]:
-    """Split ``text`` into ``(start, end)`` pieces of at most ``max_chars``: runs of whole paragraphs,
-    long paragraphs cut between sentences (or, failing that, anywhere). Short paragraphs share a piece,
-    so the context read before each piece is read once for all of them."""
-    merged: list[tuple[int, int]] = []
-    for start, end in _paragraph_pieces(text, max_chars):
-        if merged and end - merged[-1][0] <= max_chars:
-            merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def _paragraph_pieces(text: str, max_chars: int) -> list[tuple[int, int]]:
-    """Paragraphs, long ones cut between sentences (or anywhere) to at most ``max_chars``."""
+    """Split ``text`` into ``(start, end)`` pieces: paragraphs, long ones cut between sentences
+    (or, failing that, anywhere) so that no piece is longer than ``max_chars``."""
     pieces = []
     start = 0
     bounds = [m.end() for m in _PARAGRAPH.finditer(text)] + [len(text)]
