@@ -3,11 +3,11 @@
 A spinner changes neighbouring words, so the model reads each spun word after others: *the White
 Home declared* leaves *declared* with a spun left context, and the original a word needs can read
 worse than a wrong one there. Once the first reading has restored the spans it is sure of
-(confidence at least :attr:`Config.reread_confidence`, best restoration of each), the one-word
-stage, the rerank and the agreement run again with the model reading that restored text
-(:class:`~unspin.doc.Reading`), while each word is still compared as observed. Unchanged passages
-cost nothing the second time (the model's reads are cached); a text with no confident finding is
-read once.
+(confidence at least :attr:`Config.reread_confidence`, best restoration of each; a one-word
+restoration only where it is likely, :data:`MIN_ORDER`), the one-word stage, the rerank and the
+agreement run again with the model reading that restored text (:class:`~unspin.doc.Reading`), while
+each word is still compared as observed. Unchanged passages cost nothing the second time (the
+model's reads are cached); a text with no confident finding is read once.
 """
 from __future__ import annotations
 
@@ -53,8 +53,8 @@ def likely_restoration(cand: Candidate) -> bool:
 
 
 def restored_reading(doc: Doc, floor: float | None) -> Reading | None:
-    """``doc``'s text with the best restoration of every span scoring at least ``floor`` in place;
-    ``None`` where no span does (or ``floor`` is ``None``)."""
+    """``doc``'s text with the best restoration of every span scoring at least ``floor`` in place (one-word
+    restorations only where :func:`likely_restoration`); ``None`` where none is (or ``floor`` is ``None``)."""
     if floor is None or not doc.candidates:
         return None
     best = {span: cands[0] for span, _, cands in finding_spans(doc, floor) if likely_restoration(cands[0])}
