@@ -169,4 +169,3 @@ def test_a_close_synonym_is_kept_before_a_loose_associate_that_reads_a_little_be
     kept = keep_originals([0, 1, 3, 4], lps, sims, strengths)
     assert kept[0] == 1
     assert len(kept) == PER_WORD and 2 not in kept  # only readable originals (2 reads too badly) are kept
-

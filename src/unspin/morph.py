@@ -100,7 +100,8 @@ def inflect_like(original: str, observed: str) -> str:
     found = inflection_tags(observed)
     if not found:
         return original
-    if any(tag in {t for _, t in inflection_tags(original)} for _, tag in found):
+    own = {t for _, t in inflection_tags(original)}
+    if any(tag in own for _, tag in found):
         return original  # already in a form the observed word can have: *picked* → *chosen*, not *chose*
     _, tag = found[0]
     if tag in _DEGREE_POS:  # *littler* -> *smaller*; lemminflect would also invent *majorer*

@@ -38,9 +38,10 @@ def _context(doc: Doc, cand: Candidate) -> tuple[str, str, str]:
     ``doc.reading`` where the text is being read again."""
     start, end = doc.tokens[cand.first].start, doc.tokens[cand.last].end
     at = doc.reading.starts.get(cand.first) if doc.reading is not None and cand.kind == "word" else None
-    source = doc.text if at is None else doc.reading.text  # the words before it as the re-reading has them
     if at is None:
-        at = start
+        source, at = doc.text, start
+    else:
+        source = doc.reading.text  # the words before it as the re-reading has them
     left = source[_left_start(source, at) : at]
     cut = max(left.rfind("\n\n"), -1)
     left = left[cut + 1 :] if cut >= 0 else left
