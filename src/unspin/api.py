@@ -10,6 +10,7 @@ import regex
 from unspin import knowledge as _knowledge
 from unspin.config import Config
 from unspin.doc import Doc, Finding
+from unspin.stages.acronyms import weigh_acronyms
 from unspin.stages.candidates import find_candidates
 from unspin.stages.document import score_document
 from unspin.stages.findings import select_findings
@@ -19,7 +20,7 @@ from unspin.stages.tokenize import tokenize
 from unspin.stages.user import apply_user_lists, as_lexicon
 
 #: The stages, in order. Each takes ``(doc, knowledge, config)`` and returns the doc.
-PIPELINE = ("tokenize", "candidates", "scoring", "words", "rerank", "agreement", "re-reading", "user lists", "findings", "document")
+PIPELINE = ("tokenize", "candidates", "scoring", "words", "rerank", "agreement", "re-reading", "acronyms", "user lists", "findings", "document")
 
 
 class InputError(ValueError):
@@ -153,6 +154,7 @@ def analyse(text: str, config: Config) -> tuple[Doc, list[str]]:
     find_candidates(doc, kn, config, pruning_floor(config))
     score_candidates(doc, kn, config)
     read_in_context(doc, kn, config)  # words, rerank, agreement; again with confident restorations in place
+    weigh_acronyms(doc, kn, config)
     apply_user_lists(doc, kn, config)
     select_findings(doc, config)
     score_document(doc, config)

@@ -17,6 +17,7 @@ from unspin.config import Config
 from unspin.doc import Candidate, Doc
 from unspin.knowledge import Knowledge, Link
 from unspin.knowledge.build import PHRASE_THESAURUS, PHRASE_WORDNET
+from unspin.stages.acronyms import ACRONYM_LOGODDS, acronym_after
 from unspin.stages.scoring import reaches, span_context, static_logit
 from unspin.stages.tokenize import runs
 
@@ -217,7 +218,8 @@ def find_candidates(doc: Doc, knowledge: Knowledge, config: Config, floor: float
 
     def kept(first: int, last: int, ranked: list[Ranked]) -> bool:
         ctx = span_context(doc, knowledge, first, last)
-        return any(reaches(knowledge, zip(*r), ctx, floor) for r in ranked)  # type: ignore[arg-type]
+        at = floor - ACRONYM_LOGODDS if acronym_after(doc, last) else floor  # the acronym stage may raise it
+        return any(reaches(knowledge, zip(*r), ctx, at) for r in ranked)  # type: ignore[arg-type]
 
     for run in runs(doc):
         words = [toks[i].lower for i in run]

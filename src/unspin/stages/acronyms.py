@@ -1,0 +1,150 @@
+"""Stage 3d: an acronym in brackets says what the words before it were.
+
+A paper defines its terms once, *machine learning (ML)*, and a spinner swaps the words but keeps
+the letters: *system learning (ML)*, *force quality (PQ)*. So where a candidate's span lies in the
+words just before a bracketed acronym, the acronym is evidence about the original:
+
+* the candidate's original spells the acronym out and the observed words do not: the candidate
+  gains (its odds times :data:`ACRONYM_ODDS`);
+* the observed words spell it out and the candidate's original does not: it loses as much, since
+  the text already agrees with its own acronym (*knowledge base (KB)* is no spin of *knowledge store*).
+
+Where both or neither spell it out, the acronym says nothing. "Spells out" is strict: each letter
+is the initial of one word of the long form, in order, ending at the word before the bracket;
+function words (*of*, *and*) and the later parts of a hyphenated word may be passed over, and a
+final *s* of the acronym may mark a plural (*DNNs*). Looser matches (letters inside words, as in
+Schwartz and Hearst's 2003 algorithm) would let a wrong candidate match by chance too often.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from unspin.config import Config
+from unspin.doc import Candidate, Doc
+from unspin.knowledge import Knowledge
+
+#: Likelihood ratio of the evidence. A true original spells its acronym out nearly always (say 0.9);
+#: a wrong one only where it shares the initials of the true words (about one word in fifteen shares
+#: an initial), so spelling it out multiplies the odds about tenfold, and breaking it divides them.
+ACRONYM_ODDS = 10.0
+ACRONYM_LOGODDS = math.log(ACRONYM_ODDS)
+#: Words of long form read back from the bracket (the longest acronym read has as many letters).
+MAX_LONG_FORM = 10
+#: Words a long form may pass over without giving a letter (*Court of Justice of the European Union*).
+FUNCTION_WORDS = frozenset("a an and at by for from in of on or the to with".split())
+
+
+def acronym_letters(word: str) -> list[str]:
+    """The ways ``word`` reads as an acronym (lower case; with and without a plural *s*), or [] if it is none."""
+    if not (2 <= len(word) <= MAX_LONG_FORM and word.isalpha()):
+        return []
+    letters = word.lower()
+    forms = [letters]
+    if len(letters) >= 3 and letters.endswith("s") and not word[-1].isupper():
+        forms.append(letters[:-1])
+    return forms
+
+
+def spells(words: Sequence[tuple[str, bool]], letters: str) -> bool:
+    """True when ``letters`` are the initials of a long form ending with the last of ``words``.
+
+    ``words`` are ``(word, attached)`` pairs in text order, ``attached`` where the word follows a hyphen
+    (*term* in *short-term*); attached words and :data:`FUNCTION_WORDS` may give no letter. The last word
+    must give the last letter.
+    """
+
+    def match(i: int, j: int) -> bool:
+        if i == 0:
+            return True
+        if j == 0:
+            return False
+        word, attached = words[j - 1]
+        if word[:1].lower() == letters[i - 1] and match(i - 1, j - 1):
+            return True
+        skippable = attached or word.lower() in FUNCTION_WORDS
+        return skippable and j < len(words) and match(i, j - 1)
+
+    return bool(letters) and match(len(letters), len(words))
+
+
+def _pieces(words: Sequence[str]) -> list[tuple[str, bool]]:
+    """``(word, attached)`` for each hyphen-separated part of ``words`` (a lone ``-`` joins its neighbours)."""
+    out: list[tuple[str, bool]] = []
+    attached = False
+    for word in words:
+        if word == "-":
+            attached = True
+            continue
+        for k, part in enumerate(word.split("-")):
+            if part:
+                out.append((part, attached or k > 0))
+                attached = False
+    return out
+
+
+def acronym_after(doc: Doc, last: int) -> tuple[int, str] | None:
+    """``(index of the "(", its acronym)`` where a bracketed acronym follows token ``last`` within the long-form reach."""
+    toks = doc.tokens
+    words = 0
+    for i in range(last + 1, min(len(toks), last + 2 * MAX_LONG_FORM)):
+        tok = toks[i]
+        if tok.text == "(":
+            if i + 2 < len(toks) and toks[i + 2].text == ")" and toks[i + 1].is_word and acronym_letters(toks[i + 1].text):
+                return i, toks[i + 1].text
+            return None
+        if tok.is_word:
+            words += 1
+            if words >= MAX_LONG_FORM:
+                return None
+        elif tok.text != "-":
+            return None
+    return None
+
+
+def _start(doc: Doc, first: int) -> int:
+    """The first token of the stretch of words and hyphens that ends at ``first`` (at most :data:`MAX_LONG_FORM` words)."""
+    toks, words, i = doc.tokens, 0, first
+    while i > 0 and (toks[i - 1].is_word or toks[i - 1].text == "-") and words < MAX_LONG_FORM:
+        i -= 1
+        words += toks[i].is_word
+    return i
+
+
+def _texts(doc: Doc, lo: int, hi: int) -> list[str]:
+    """The texts of tokens ``lo``..``hi - 1``."""
+    return [tok.text for tok in doc.tokens[lo:hi]]
+
+
+def weigh_acronyms(doc: Doc, knowledge: Knowledge, config: Config) -> Doc:
+    """Raise candidates whose original spells out a bracketed acronym after them; lower those that break one."""
+    for cand in doc.candidates:
+        found = acronym_after(doc, cand.last)
+        if found is None:
+            continue
+        paren, acronym = found
+        before = _texts(doc, _start(doc, cand.first), cand.first)
+        after = _texts(doc, cand.last + 1, paren)
+        observed = _pieces(before + _texts(doc, cand.first, cand.last + 1) + after)
+        original = _pieces(before + list(cand.original) + after)
+        forms = acronym_letters(acronym)
+        obs_spells = any(spells(observed, f) for f in forms)
+        orig_spells = any(spells(original, f) for f in forms)
+        if obs_spells == orig_spells:
+            continue
+        shift = ACRONYM_LOGODDS if orig_spells else -ACRONYM_LOGODDS
+        cand.score = _shifted(cand.score, shift)
+        if "order" in cand.features:
+            cand.features["order"] = _shifted(cand.features["order"], shift)
+        original_text = " ".join(cand.original)
+        if orig_spells:
+            cand.evidence.append(f"the acronym ({acronym}) after it spells out '{original_text}', not the words as written")
+        else:
+            cand.evidence.append(f"the acronym ({acronym}) after it spells out the words as written, not '{original_text}'")
+    return doc
+
+
+def _shifted(p: float, shift: float) -> float:
+    """``p`` with ``shift`` added to its log-odds."""
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    return 1.0 / (1.0 + math.exp(-(math.log(p / (1 - p)) + shift)))
