@@ -24,10 +24,12 @@ from unspin.config import Config
 from unspin.doc import Candidate, Doc
 from unspin.knowledge import Knowledge
 
-#: Likelihood ratio of the evidence. A true original spells its acronym out nearly always (say 0.9);
-#: a wrong one only where it shares the initials of the true words (about one word in fifteen shares
-#: an initial), so spelling it out multiplies the odds about tenfold, and breaking it divides them.
-ACRONYM_ODDS = 10.0
+#: Likelihood ratio of the evidence (odds multiplied or divided). Measured on the PPS dev pairs that
+#: end in a bracketed acronym, over every candidate in the acronym's reach: where the observed words
+#: do not spell it, 23 of 25 right originals spell it and 47 of 9,142 wrong ones do; a one-parameter
+#: fit over the cheap scores (``logit = logit(score) + beta * evidence``) peaks at beta 3.2-3.5.
+#: On clean dev science text no candidate spelled an acronym the words as written did not.
+ACRONYM_ODDS = 25.0
 ACRONYM_LOGODDS = math.log(ACRONYM_ODDS)
 #: Words of long form read back from the bracket (the longest acronym read has as many letters).
 MAX_LONG_FORM = 10
