@@ -21,7 +21,7 @@ import math
 from collections.abc import Sequence
 
 from unspin.config import Config
-from unspin.doc import Candidate, Doc
+from unspin.doc import Doc
 from unspin.knowledge import Knowledge
 
 #: Likelihood ratio of the evidence (odds multiplied or divided). Measured on the PPS dev pairs that
