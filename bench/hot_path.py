@@ -3,9 +3,9 @@
     .venv/bin/python bench/hot_path.py [--words 6000] [--json]
 
 The cheap path is what ``check`` does without its neural stages (``UNSPIN_NO_NEURAL=1``,
-``word_spins=False``): input checks, tokenizing, the English test, candidates, scoring, user lists
-and findings. Each stage is timed in CPU seconds of this process (the machine is shared, so CPU time
-is steadier than the wall clock), in two passes over two different halves of the text:
+``word_spins=False``): input checks, tokenizing, the English test, candidates, scoring, acronyms,
+user lists and findings (the last three timed together as ``findings``). Each stage is timed in CPU
+seconds of this process (the machine is shared, so CPU time is steadier than the wall clock), in two passes over two different halves of the text:
 
 * ``cold`` — the first half, with the knowledge loaded and one document checked before, so the
   per-process caches (words' options, phrases, inflections) fill as they would at the start of a scan;
@@ -49,6 +49,7 @@ def time_stages(docs: list[str]) -> dict[str, float]:
     from unspin.api import _as_text, _config, _english_warning
     from unspin.config import Config
     from unspin.doc import Doc
+    from unspin.stages.acronyms import weigh_acronyms
     from unspin.stages.candidates import find_candidates
     from unspin.stages.findings import select_findings
     from unspin.stages.scoring import pruning_floor, score_candidates
@@ -74,6 +75,7 @@ def time_stages(docs: list[str]) -> dict[str, float]:
             score_candidates(doc, kn, config)
         t5 = clock()
         if not warning:
+            weigh_acronyms(doc, kn, config)
             apply_user_lists(doc, kn, config)
             select_findings(doc, config)
         t6 = clock()
