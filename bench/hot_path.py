@@ -5,7 +5,8 @@
 The cheap path is what ``check`` does without its neural stages (``UNSPIN_NO_NEURAL=1``,
 ``word_spins=False``): input checks, tokenizing, the English test, candidates, scoring, acronyms,
 user lists and findings (the last three timed together as ``findings``). Each stage is timed in CPU
-seconds of this process (the machine is shared, so CPU time is steadier than the wall clock), in two passes over two different halves of the text:
+seconds of this process (the machine is shared, so CPU time is steadier than the wall clock), in two
+passes over two different halves of the text:
 
 * ``cold`` — the first half, with the knowledge loaded and one document checked before, so the
   per-process caches (words' options, phrases, inflections) fill as they would at the start of a scan;
