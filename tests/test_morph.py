@@ -26,28 +26,3 @@ from unspin import morph
 )
 def test_inflect_like(original: str, observed: str, expected: str) -> None:
     assert morph.inflect_like(original, observed) == expected
-
-
-@pytest.mark.parametrize(
-    "original, observed, expected",
-    [
-        ("floor", "flooring", "floor"),  # lemminflect knows *flooring* only as a gerund: the head stays a noun
-        ("house", "building", "house"),
-        ("forest", "woodlands", "forests"),  # plurals still carry over
-        ("processing", "handling", "processing"),
-        ("manage", "handling", "managing"),  # a verb-only head still takes the gerund
-    ],
-)
-def test_the_head_of_a_multiword_original_stays_a_noun(original: str, observed: str, expected: str) -> None:
-    assert morph.inflect_head(original, observed) == expected
-
-
-def test_phrase_suggestions_keep_a_noun_head_and_one_word_suggestions_inflect() -> None:
-    from unspin.doc import Candidate, Doc
-    from unspin.stages.findings import render
-    from unspin.stages.tokenize import tokenize
-
-    doc = tokenize(Doc("The bill would reach the Home flooring before Memorial Day."))
-    home, flooring = (i for i, t in enumerate(doc.tokens) if t.text in ("Home", "flooring"))
-    assert render(doc, Candidate(home, flooring, ("house", "floor"), "phrase")) == "House floor"
-    assert render(doc, Candidate(flooring, flooring, ("floor",), "word")) == "flooring"

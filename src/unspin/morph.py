@@ -119,19 +119,6 @@ def inflect_like(original: str, observed: str) -> str:
     return original if form is None else form
 
 
-def gerund_of_noun(form: str, noun: str) -> bool:
-    """True when ``form`` reads as the gerund of ``noun``, a noun in its own right (*flooring*, *floor*)."""
-    return _base_form(noun, "NOUN") == noun and (noun, "VBG") in inflection_tags(form)
-
-
-def inflect_head(original: str, observed: str) -> str:
-    """:func:`inflect_like` for the last word of a multiword original, the head of an expression the
-    knowledge holds in its written form: a noun there stays a noun. lemminflect knows some nouns in
-    *-ing* only as gerunds (*flooring*), and *House flooring* for *house floor* would be such a gerund."""
-    form = inflect_like(original, observed)
-    return original if gerund_of_noun(form, original) else form
-
-
 _VOWELS = str.maketrans("", "", "aeiouy")
 
 

@@ -29,8 +29,7 @@ def render(doc: Doc, cand: Candidate) -> str:
         return result
     # different length: inflect the head (last word), case from the first observed word
     original = list(cand.original)
-    inflect = morph.inflect_head if len(original) > 1 else morph.inflect_like
-    original[-1] = inflect(original[-1], words[-1].lower)
+    original[-1] = morph.inflect_like(original[-1], words[-1].lower)
     if all(w.text[:1].isupper() for w in words) and len(words) > 1:
         original = [morph.match_case(o, "X") for o in original]
     else:
@@ -45,16 +44,14 @@ def render_words(doc: Doc, cand: Candidate) -> list[str] | None:
     if len(cand.original) != len(words):
         return None
     out = []
-    head = len(words) - 1 if len(words) > 1 else -1  # the last word of a multiword original (see morph.inflect_head)
-    for k, (tok, orig) in enumerate(zip(words, cand.original)):
+    for tok, orig in zip(words, cand.original):
         obs = tok.lower
-        if orig in morph.lemmas(obs):  # the same word, as written; but a noun head is no gerund (*House floor*)
-            out.append(morph.match_case(orig, tok.text) if k == head and morph.gerund_of_noun(obs, orig) else tok.text)
+        if orig in morph.lemmas(obs):
+            out.append(tok.text)
         else:
             suffix = morph.possessive(tok.text)
             base = obs[: -len(suffix)] if suffix else obs
-            inflect = morph.inflect_head if k == head else morph.inflect_like
-            out.append(morph.match_case(inflect(orig, base), tok.text) + suffix)
+            out.append(morph.match_case(morph.inflect_like(orig, base), tok.text) + suffix)
     return out
 
 
