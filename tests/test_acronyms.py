@@ -84,7 +84,7 @@ def test_an_original_that_spells_the_acronym_gains_and_one_that_breaks_it_loses(
     assert odds(raised.score) == pytest.approx(odds(0.25) * ACRONYM_ODDS)
     assert neutral.score == 0.25
     assert odds(lowered.score) == pytest.approx(odds(0.6) / ACRONYM_ODDS)
-    assert "(SOH)" in raised.evidence[-1] and "(KB)" in lowered.evidence[-1]
+    assert "(SOH)" in raised.evidence[0] and "(KB)" in lowered.evidence[0]  # first: it outweighs the rest
 
 
 def test_check_restores_a_spun_term_its_acronym_gives_away() -> None:

@@ -9,7 +9,7 @@ words just before a bracketed acronym, the acronym is evidence about the origina
 * the observed words spell it out and the candidate's original does not: it loses as much, since
   the text already agrees with its own acronym (*knowledge base (KB)* is no spin of *knowledge store*).
 
-Where both or neither spell it out, the acronym says nothing. "Spells out" is strict: each letter
+Where both or neither spell it out, the acronym says nothing. Its evidence goes first: it outweighs the rest. "Spells out" is strict: each letter
 is the initial of one word of the long form, in order, ending at the word before the bracket;
 function words (*of*, *and*) and the later parts of a hyphenated word may be passed over, and a
 final *s* of the acronym may mark a plural (*DNNs*). Looser matches (letters inside words, as in
@@ -140,9 +140,9 @@ def weigh_acronyms(doc: Doc, knowledge: Knowledge, config: Config) -> Doc:
             cand.features["order"] = _shifted(cand.features["order"], shift)
         original_text = " ".join(cand.original)
         if orig_spells:
-            cand.evidence.append(f"the acronym ({acronym}) after it spells out '{original_text}', not the words as written")
+            cand.evidence.insert(0, f"the acronym ({acronym}) after it spells out '{original_text}', not the words as written")
         else:
-            cand.evidence.append(f"the acronym ({acronym}) after it spells out the words as written, not '{original_text}'")
+            cand.evidence.insert(0, f"the acronym ({acronym}) after it spells out the words as written, not '{original_text}'")
     return doc
 
 
