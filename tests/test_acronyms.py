@@ -92,3 +92,8 @@ def test_check_restores_a_spun_term_its_acronym_gives_away() -> None:
     finding = next(f for f in report.findings if f.text == "gated repetitive organizations")
     assert finding.suggestions[0].text == "gated recurrent units"
     assert any("(GRU)" in e for e in finding.evidence)
+
+
+def test_a_run_of_function_words_does_not_blow_up_the_search() -> None:
+    words = [("a", False)] * 60  # every word may give its letter or none: without memoising, C(60, 9) paths
+    assert not spells(words, "b" + "a" * 9)

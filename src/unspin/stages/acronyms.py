@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import cache
 
 from unspin.config import Config
 from unspin.doc import Doc
@@ -56,6 +57,7 @@ def spells(words: Sequence[tuple[str, bool]], letters: str) -> bool:
     must give the last letter.
     """
 
+    @cache  # each (letters left, words left) once: a run of function words cannot blow the search up
     def match(i: int, j: int) -> bool:
         if i == 0:
             return True
