@@ -9,10 +9,10 @@ words just before a bracketed acronym, the acronym is evidence about the origina
 * the observed words spell it out and the candidate's original does not: it loses as much, since
   the text already agrees with its own acronym (*knowledge base (KB)* is no spin of *knowledge store*).
 
-Where both or neither spell it out, the acronym says nothing. Its evidence goes first: it outweighs the rest. "Spells out" is strict: each letter
-is the initial of one word of the long form, in order, ending at the word before the bracket;
-function words (*of*, *and*) and the later parts of a hyphenated word may be passed over, and a
-final *s* of the acronym may mark a plural (*DNNs*). Looser matches (letters inside words, as in
+Where both or neither spell it out, the acronym says nothing. Its evidence goes first: it outweighs
+the rest. "Spells out" is strict: each letter is the initial of one word of the long form, in order,
+ending at the word before the bracket; function words (*of*, *and*) and the later parts of a
+hyphenated word may be passed over, and a final *s* of the acronym may mark a plural (*DNNs*). Looser matches (letters inside words, as in
 Schwartz and Hearst's 2003 algorithm) would let a wrong candidate match by chance too often.
 """
 from __future__ import annotations
