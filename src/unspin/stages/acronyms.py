@@ -12,14 +12,16 @@ words just before a bracketed acronym, the acronym is evidence about the origina
 Where both or neither spell it out, the acronym says nothing. Its evidence goes first: it outweighs
 the rest. "Spells out" is strict: each letter is the initial of one word of the long form, in order,
 ending at the word before the bracket; function words (*of*, *and*) and the later parts of a
-hyphenated word may be passed over, and a final *s* of the acronym may mark a plural (*DNNs*). Looser matches (letters inside words, as in
-Schwartz and Hearst's 2003 algorithm) would let a wrong candidate match by chance too often.
+hyphenated word may be passed over, and a final *s* of the acronym may mark a plural (*DNNs*).
+Looser matches (letters inside words, as in Schwartz and Hearst's 2003 algorithm) would let a wrong
+candidate match by chance too often.
 """
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
 from functools import cache
+from typing import NamedTuple
 
 from unspin.config import Config
 from unspin.doc import Doc
@@ -120,21 +122,42 @@ def _texts(doc: Doc, lo: int, hi: int) -> list[str]:
     return [tok.text for tok in doc.tokens[lo:hi]]
 
 
+class _Reach(NamedTuple):
+    """A span in reach of a bracketed acronym: the words around it, and whether they spell it as written."""
+
+    acronym: str
+    before: list[str]
+    after: list[str]
+    written: bool
+
+    def spelled_by(self, middle: Sequence[str]) -> bool:
+        """True when the long form with ``middle`` in the span's place spells the acronym out."""
+        pieces = _pieces(self.before + list(middle) + self.after)
+        return any(spells(pieces, form) for form in acronym_letters(self.acronym))
+
+
+def _reach(doc: Doc, first: int, last: int) -> _Reach | None:
+    """The span ``first``..``last``'s :class:`_Reach`, or None where no bracketed acronym follows it."""
+    found = acronym_after(doc, last)
+    if found is None:
+        return None
+    paren, acronym = found
+    reach = _Reach(acronym, _texts(doc, _start(doc, first), first), _texts(doc, last + 1, paren), False)
+    return reach._replace(written=reach.spelled_by(_texts(doc, first, last + 1)))
+
+
 def weigh_acronyms(doc: Doc, knowledge: Knowledge, config: Config) -> Doc:
     """Raise candidates whose original spells out a bracketed acronym after them; lower those that break one."""
+    reaches: dict[tuple[int, int], _Reach | None] = {}  # per span: its candidates share it
     for cand in doc.candidates:
-        found = acronym_after(doc, cand.last)
-        if found is None:
+        span = (cand.first, cand.last)
+        if span not in reaches:
+            reaches[span] = _reach(doc, *span)
+        reach = reaches[span]
+        if reach is None:
             continue
-        paren, acronym = found
-        before = _texts(doc, _start(doc, cand.first), cand.first)
-        after = _texts(doc, cand.last + 1, paren)
-        observed = _pieces(before + _texts(doc, cand.first, cand.last + 1) + after)
-        original = _pieces(before + list(cand.original) + after)
-        forms = acronym_letters(acronym)
-        obs_spells = any(spells(observed, f) for f in forms)
-        orig_spells = any(spells(original, f) for f in forms)
-        if obs_spells == orig_spells:
+        orig_spells = reach.spelled_by(cand.original)
+        if orig_spells == reach.written:
             continue
         shift = ACRONYM_LOGODDS if orig_spells else -ACRONYM_LOGODDS
         cand.score = _shifted(cand.score, shift)
@@ -142,9 +165,9 @@ def weigh_acronyms(doc: Doc, knowledge: Knowledge, config: Config) -> Doc:
             cand.features["order"] = _shifted(cand.features["order"], shift)
         original_text = " ".join(cand.original)
         if orig_spells:
-            cand.evidence.insert(0, f"the acronym ({acronym}) after it spells out '{original_text}', not the words as written")
+            cand.evidence.insert(0, f"the acronym ({reach.acronym}) after it spells out '{original_text}', not the words as written")
         else:
-            cand.evidence.insert(0, f"the acronym ({acronym}) after it spells out the words as written, not '{original_text}'")
+            cand.evidence.insert(0, f"the acronym ({reach.acronym}) after it spells out the words as written, not '{original_text}'")
     return doc
 
 
