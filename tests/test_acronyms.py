@@ -41,8 +41,8 @@ def test_long_forms_that_spell_their_acronym(words: str, acronym: str) -> None:
 @pytest.mark.parametrize(
     ("words", "acronym"),
     [
-        ("system learning", "ML"),
-        ("kingdom of health", "SOH"),
+        ("vehicle learning", "ML"),
+        ("condition of health", "SOH"),
         ("machine learning models", "ML"),  # the last word must give the last letter
         ("in London", "UK"),
     ],
@@ -58,9 +58,9 @@ def test_what_reads_as_an_acronym() -> None:
 
 
 def test_the_acronym_must_follow_the_span_within_its_clause() -> None:
-    doc = tokenize(Doc("We used kingdom of health (SOH), then wind speed (m) and the model (see above)."))
+    doc = tokenize(Doc("We used condition of health (SOH), then wind speed (m) and the model (see above)."))
     idx = {t.text: i for i, t in reversed(list(enumerate(doc.tokens)))}  # first occurrences
-    assert acronym_after(doc, idx["kingdom"]) == (idx["("], "SOH")
+    assert acronym_after(doc, idx["condition"]) == (idx["("], "SOH")
     assert acronym_after(doc, idx["We"]) == (idx["("], "SOH")
     assert acronym_after(doc, idx["speed"]) is None  # one letter is no acronym
     assert acronym_after(doc, idx["model"]) is None  # nor is a bracketed phrase
@@ -74,9 +74,9 @@ def _cand(doc: Doc, first: str, last: str, original: tuple[str, ...], score: flo
 
 
 def test_an_original_that_spells_the_acronym_gains_and_one_that_breaks_it_loses() -> None:
-    doc = tokenize(Doc("We study the kingdom of health (SOH) of cells and a knowledge base (KB) of facts."))
-    raised = _cand(doc, "kingdom", "kingdom", ("state",), 0.25)
-    neutral = _cand(doc, "kingdom", "kingdom", ("realm",), 0.25)
+    doc = tokenize(Doc("We study the condition of health (SOH) of cells and a knowledge base (KB) of facts."))
+    raised = _cand(doc, "condition", "condition", ("state",), 0.25)
+    neutral = _cand(doc, "condition", "condition", ("realm",), 0.25)
     lowered = _cand(doc, "base", "base", ("store",), 0.6)
     doc.candidates = [raised, neutral, lowered]
     weigh_acronyms(doc, None, Config())  # type: ignore[arg-type]
@@ -87,11 +87,13 @@ def test_an_original_that_spells_the_acronym_gains_and_one_that_breaks_it_loses(
     assert "(SOH)" in raised.evidence[0] and "(KB)" in lowered.evidence[0]  # first: it outweighs the rest
 
 
-def test_check_restores_a_spun_term_its_acronym_gives_away() -> None:
-    report = unspin.check("Compared with earlier approaches, gated repetitive organizations (GRU) give more reliable results.")
-    finding = next(f for f in report.findings if f.text == "gated repetitive organizations")
-    assert finding.suggestions[0].text == "gated recurrent units"
-    assert any("(GRU)" in e for e in finding.evidence)
+def test_check_finds_a_spun_term_only_its_acronym_gives_away() -> None:
+    spun = "We then apply vehicle learning (ML) to the measured signals."
+    finding = next(f for f in unspin.check(spun).findings if f.text == "vehicle learning")
+    assert finding.suggestions[0].text == "machine learning"
+    assert "(ML)" in finding.evidence[0]
+    without = unspin.check("We then apply vehicle learning to the measured signals.")
+    assert not any(f.text == "vehicle learning" for f in without.findings)
 
 
 def test_a_run_of_function_words_does_not_blow_up_the_search() -> None:

@@ -1,7 +1,7 @@
 """Stage 3d: an acronym in brackets says what the words before it were.
 
 A paper defines its terms once, *machine learning (ML)*, and a spinner swaps the words but keeps
-the letters: *system learning (ML)*, *force quality (PQ)*. So where a candidate's span lies in the
+the letters: *vehicle learning (ML)*, *condition of health (SOH)*. So where a candidate's span lies in the
 words just before a bracketed acronym, the acronym is evidence about the original:
 
 * the candidate's original spells the acronym out and the observed words do not: the candidate
