@@ -52,6 +52,7 @@ def time_stages(docs: list[str]) -> dict[str, float]:
     from unspin.doc import Doc
     from unspin.stages.acronyms import weigh_acronyms
     from unspin.stages.candidates import find_candidates
+    from unspin.stages.compounds import find_compound_candidates
     from unspin.stages.findings import select_findings
     from unspin.stages.scoring import pruning_floor, score_candidates
     from unspin.stages.tokenize import tokenize
@@ -71,6 +72,7 @@ def time_stages(docs: list[str]) -> dict[str, float]:
         t3 = clock()
         if not warning:
             find_candidates(doc, kn, config, floor)
+            find_compound_candidates(doc, kn, config, floor)
         t4 = clock()
         if not warning:
             score_candidates(doc, kn, config)

@@ -28,6 +28,7 @@ from unspin import knowledge as knowledge_mod  # noqa: E402
 from unspin.config import Config  # noqa: E402
 from unspin.doc import Doc  # noqa: E402
 from unspin.stages.candidates import find_candidates  # noqa: E402
+from unspin.stages.compounds import find_compound_candidates  # noqa: E402
 from unspin.stages.findings import render  # noqa: E402
 from unspin.stages.scoring import FEATURES, features  # noqa: E402
 from unspin.stages.tokenize import tokenize  # noqa: E402
@@ -55,7 +56,7 @@ def examples(limit: int) -> tuple[np.ndarray, np.ndarray, list]:
                 items.append((d["text"], None))
     X, y, desc = [], [], []
     for doc_no, (text, m) in enumerate(items):
-        doc = find_candidates(tokenize(Doc(text)), kn, cfg)
+        doc = find_compound_candidates(find_candidates(tokenize(Doc(text)), kn, cfg), kn, cfg)
         for cand in doc.candidates:
             f = features(doc, cand, kn)
             label = 0

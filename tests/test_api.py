@@ -299,6 +299,7 @@ PRUNED = [
     "The results are as pursues: crude information from the Center East shows the White Home was right.",
     "We trained an irregular woodland on the crude information; the state-of-the-art profound learning's results follow.",
     "Shares in the company rose sharply after the results were published, the chief executive said on Tuesday.",
+    "She thanked her co-employee for the far-flung control; good inter-private skills matter in a long-term plan.",
 ]
 
 
@@ -317,15 +318,17 @@ def test_context_free_logit_plus_context_part_is_the_score(kn):
 
     from unspin.doc import Doc
     from unspin.stages.candidates import find_candidates
+    from unspin.stages.compounds import find_compound_candidates
     from unspin.stages.scoring import _gain, _phrase_info, context_logit, score_candidates, span_context, static_logit
-    from unspin.stages.tokenize import tokenize
+    from unspin.stages.tokenize import compound_words, tokenize
 
     link_names = ("link_min", "link_mean", "sim_min", "sim_mean", "changed", "unchanged", "channel", "channel_min")
     doc = tokenize(Doc(" ".join(PRUNED)))
-    score_candidates(find_candidates(doc, kn, Config()), kn, Config())
-    assert len(doc.candidates) > 100
+    tokenwise = len(find_candidates(doc, kn, Config()).candidates)
+    score_candidates(find_compound_candidates(doc, kn, Config()), kn, Config())
+    assert tokenwise > 100 and len(doc.candidates) > tokenwise + 10
     for cand in doc.candidates:
-        words = tuple(t.lower for t in doc.tokens[cand.first : cand.last + 1] if t.is_word)
+        words = tuple(compound_words(doc, cand.first, cand.last))
         link = {name: cand.features[name] for name in link_names}
         gain = _gain(kn, _phrase_info(kn)(cand.original), span_context(doc, kn, cand.first, cand.last))
         z = static_logit(kn, words, cand.original, cand.kind, link) + context_logit(gain)

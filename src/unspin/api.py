@@ -12,6 +12,7 @@ from unspin.config import Config
 from unspin.doc import Doc, Finding
 from unspin.stages.acronyms import weigh_acronyms
 from unspin.stages.candidates import find_candidates
+from unspin.stages.compounds import find_compound_candidates
 from unspin.stages.document import score_document
 from unspin.stages.findings import select_findings
 from unspin.stages.reread import read_in_context
@@ -20,7 +21,7 @@ from unspin.stages.tokenize import tokenize
 from unspin.stages.user import apply_user_lists, as_lexicon
 
 #: The stages, in order. Each takes ``(doc, knowledge, config)`` and returns the doc.
-PIPELINE = ("tokenize", "candidates", "scoring", "words", "rerank", "agreement", "re-reading", "acronyms", "user lists", "findings", "document")
+PIPELINE = ("tokenize", "candidates", "compounds", "scoring", "words", "rerank", "agreement", "re-reading", "acronyms", "user lists", "findings", "document")
 
 
 class InputError(ValueError):
@@ -151,7 +152,9 @@ def analyse(text: str, config: Config) -> tuple[Doc, list[str]]:
     warning = _english_warning(doc, kn)
     if warning:
         return doc, [warning]
-    find_candidates(doc, kn, config, pruning_floor(config))
+    floor = pruning_floor(config)
+    find_candidates(doc, kn, config, floor)
+    find_compound_candidates(doc, kn, config, floor)
     score_candidates(doc, kn, config)
     read_in_context(doc, kn, config)  # words, rerank, agreement; again with confident restorations in place
     weigh_acronyms(doc, kn, config)

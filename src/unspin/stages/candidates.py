@@ -19,7 +19,7 @@ from unspin.knowledge import Knowledge, Link
 from unspin.knowledge.build import PHRASE_THESAURUS, PHRASE_WORDNET
 from unspin.stages.acronyms import ACRONYM_LOGODDS, acronym_after
 from unspin.stages.scoring import reaches, span_context, static_logit
-from unspin.stages.tokenize import runs
+from unspin.stages.tokenize import compound_words, runs
 
 #: Longest span, in words, that the phrase search looks at.
 MAX_SPAN = 3
@@ -184,20 +184,47 @@ def _word_link(knowledge: Knowledge) -> Callable[[str, str, float], tuple[float,
     return knowledge.memo("candidates.word_link", partial(_compute_word_link, knowledge), LINK_CACHE)
 
 
-def _compute_phrase_ranked(knowledge: Knowledge, words: tuple[str, ...], function_zipf: float) -> Ranked:
+def _compute_phrase_ranked(knowledge: Knowledge, words: tuple[str, ...], written: tuple[str, ...], function_zipf: float) -> Ranked:
+    """The span's originals by context-free logit; ``written`` are its words as the scorer reads them, each
+    hyphenated compound one word (:func:`~unspin.stages.tokenize.compound_words`)."""
     found = _span_originals(knowledge)(words, function_zipf)
     options = _word_options(knowledge)
     keeps = [options(w, function_zipf).keep for w in words]
     word_link = _word_link(knowledge)
     return _ranked([
-        (static_logit(knowledge, words, original, "phrase", _link_features(words, original, keeps, word_link, function_zipf)[0]), original)
+        (static_logit(knowledge, written, original, "phrase", _link_features(words, original, keeps, word_link, function_zipf)[0]), original)
         for original in found
     ])
 
 
-def _compute_entry_ranked(knowledge: Knowledge, observed_text: str) -> Ranked:
-    words = tuple(observed_text.split())
-    return _ranked([(static_logit(knowledge, words, original, "phrase-entry", f), original) for original, f, _ in _entry_links(observed_text, knowledge)])
+def _compute_entry_ranked(knowledge: Knowledge, observed_text: str, written: tuple[str, ...]) -> Ranked:
+    return _ranked([(static_logit(knowledge, written, original, "phrase-entry", f), original) for original, f, _ in _entry_links(observed_text, knowledge)])
+
+
+def span_kept(doc: Doc, knowledge: Knowledge, first: int, last: int, ranked: list[Ranked], floor: float) -> bool:
+    """True when some candidate in ``ranked`` for tokens ``first..last`` can score the logit ``floor``
+    (lowered before a bracketed acronym, which the acronym stage may raise it by)."""
+    ctx = span_context(doc, knowledge, first, last)
+    at = floor - ACRONYM_LOGODDS if acronym_after(doc, last) else floor
+    return any(reaches(knowledge, zip(*r), ctx, at) for r in ranked)  # type: ignore[arg-type]
+
+
+def span_candidates(doc: Doc, knowledge: Knowledge, config: Config, first: int, last: int) -> list[Candidate]:
+    """What :func:`find_candidates` proposes, unpruned, for tokens ``first..last`` (a span that starts and
+    ends on a word and not inside a hyphenated compound)."""
+    fz = config.function_word_zipf
+    words = tuple(t.lower for t in doc.tokens[first : last + 1] if t.is_word)
+    out = []
+    if 2 <= len(words) <= MAX_SPAN:
+        keeps = [_word_options(knowledge)(w, fz).keep for w in words]
+        for original in _span_originals(knowledge)(words, fz):
+            f, evidence = _link_features(words, original, keeps, _word_link(knowledge), fz)
+            out.append(Candidate(first, last, original, "phrase", f, evidence))
+    text = " ".join(words)
+    if 2 <= len(words) <= MAX_PHRASE_ENTRY and knowledge.has_links(text) and not knowledge.phrase_bits(text) & ~PHRASE_THESAURUS:
+        for original, f, evidence in _entry_links(text, knowledge):
+            out.append(Candidate(first, last, original, "phrase-entry", f, [evidence]))
+    return out
 
 
 def find_candidates(doc: Doc, knowledge: Knowledge, config: Config, floor: float | None = None) -> Doc:
@@ -215,11 +242,6 @@ def find_candidates(doc: Doc, knowledge: Knowledge, config: Config, floor: float
     entry_ranked = knowledge.memo("candidates.entry_ranked", partial(_compute_entry_ranked, knowledge), SPAN_CACHE)
     phrase_bits, has_links = knowledge.phrase_bits, knowledge.has_links
     toks, text, out = doc.tokens, doc.text, doc.candidates
-
-    def kept(first: int, last: int, ranked: list[Ranked]) -> bool:
-        ctx = span_context(doc, knowledge, first, last)
-        at = floor - ACRONYM_LOGODDS if acronym_after(doc, last) else floor  # the acronym stage may raise it
-        return any(reaches(knowledge, zip(*r), ctx, at) for r in ranked)  # type: ignore[arg-type]
 
     for run in runs(doc):
         words = [toks[i].lower for i in run]
@@ -245,10 +267,11 @@ def find_candidates(doc: Doc, knowledge: Knowledge, config: Config, floor: float
                     entries[b] = observed_text  # (a phrase established in its own right is no entry's spin)
             if floor is not None:  # a span's phrase and entry candidates are one group downstream: judged together
                 for b in sorted({*phrases, *entries}):
-                    ranked = [phrase_ranked(phrases[b][0], fz)] if b in phrases else []
+                    written = tuple(compound_words(doc, run[a], run[b - 1]))
+                    ranked = [phrase_ranked(phrases[b][0], written, fz)] if b in phrases else []
                     if b in entries:
-                        ranked.append(entry_ranked(entries[b]))
-                    if not kept(run[a], run[b - 1], ranked):
+                        ranked.append(entry_ranked(entries[b], written))
+                    if not span_kept(doc, knowledge, run[a], run[b - 1], ranked, floor):
                         phrases.pop(b, None)
                         entries.pop(b, None)
             for b, (observed, found) in phrases.items():

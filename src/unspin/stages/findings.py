@@ -39,12 +39,16 @@ def render(doc: Doc, cand: Candidate) -> str:
 
 def render_words(doc: Doc, cand: Candidate) -> list[str] | None:
     """Where ``cand`` replaces word for word, what each observed word becomes (in its case and
-    inflection; unchanged words as written); ``None`` for an original of another length."""
+    inflection; unchanged words as written); ``None`` for an original of another length. A hyphenated
+    compound counts a word per part (*non-direct* → *non-linear*: *non*, *linear*)."""
     words = [t for t in doc.tokens[cand.first : cand.last + 1] if t.is_word]
-    if len(cand.original) != len(words):
-        return None
+    original = cand.original
+    if len(original) != len(words):
+        original = tuple(p for w in original for p in w.split("-"))
+        if len(original) != len(words):
+            return None
     out = []
-    for tok, orig in zip(words, cand.original):
+    for tok, orig in zip(words, original):
         obs = tok.lower
         if orig in morph.lemmas(obs):
             out.append(tok.text)

@@ -27,6 +27,7 @@ from unspin.doc import Candidate, Doc
 from unspin.knowledge import PHRASE_NAMES, Knowledge, neural
 from unspin.knowledge.build import PHRASE_BIGRAM, PHRASE_THESAURUS, PHRASE_TITLE, PHRASE_WORDNET
 from unspin.knowledge.lm import OOV_LOGPROB, TrigramModel
+from unspin.stages.tokenize import compound_words
 
 
 def sigmoid(z: float) -> float:
@@ -88,6 +89,7 @@ class _Phrase(NamedTuple):
     """What scoring needs of one word sequence, whatever its context (kept per process)."""
 
     words: tuple[str, ...]
+    parts: tuple[str, ...]  # the words with each hyphenated compound split into its parts: what the trigram model reads
     bits: int
     bigram: float
     pmi: float  # mean PMI of neighbouring words
@@ -107,17 +109,18 @@ def _established_features(bits: int, bigram: float) -> tuple[float, float, float
 
 def _compute_phrase(knowledge: Knowledge, words: tuple[str, ...]) -> _Phrase:
     lm, w = knowledge.lm, weights()
-    seq = list(words)
-    bits, bigram = established(knowledge, " ".join(seq))
+    phrase = " ".join(words)
+    seq = [p for word in words for p in word.split("-") if p]
+    bits, bigram = established(knowledge, phrase)
     names = [name for bit, name in PHRASE_NAMES.items() if bits & bit]
-    evidence = f"'{' '.join(seq)}' is an established expression ({', '.join(names)})" if names else None
+    evidence = f"'{phrase}' is an established expression ({', '.join(names)})" if names else None
     pmi, seen, oov = _pmi(lm, seq), _seen(lm, seq), sum(not lm.known(w) for w in seq) / len(seq)
     est = _established_features(bits, bigram)
     as_original = sum(w.get(name, 0.0) * v for name, v in zip(("est_wordnet", "est_thesaurus", "est_title_only", "est_bigram", "established"), est))
     as_original += w.get("pmi_orig", 0.0) * pmi + w.get("orig_oov", 0.0) * oov + w.get("orig_seen", 0.0) * seen
     as_original += w.get("noisy", 0.0) * 2.0 * est[4]
     as_observed = w.get("pmi_obs", 0.0) * pmi + w.get("obs_seen", 0.0) * seen
-    return _Phrase(words, bits, bigram, pmi, seen, oov, sum(lm.logprob(w) for w in seq), evidence, as_original, as_observed)
+    return _Phrase(words, tuple(seq), bits, bigram, pmi, seen, oov, sum(lm.logprob(w) for w in seq), evidence, as_original, as_observed)
 
 
 def _phrase_info(knowledge: Knowledge) -> Callable[[tuple[str, ...]], _Phrase]:
@@ -138,9 +141,8 @@ def span_context(doc: Doc, knowledge: Knowledge, first: int, last: int) -> SpanC
     toks = doc.tokens
     left = [t.lower for t in toks[max(0, first - 4) : first] if t.is_word][-2:]
     right = [t.lower for t in toks[last + 1 : last + 5] if t.is_word][:2]
-    observed = [t.lower for t in toks[first : last + 1] if t.is_word]
-    obs = _phrase_info(knowledge)(tuple(observed))
-    return SpanContext(obs, left, right, knowledge.lm.score(observed, left, right) - obs.unigrams)
+    obs = _phrase_info(knowledge)(tuple(compound_words(doc, first, last)))
+    return SpanContext(obs, left, right, knowledge.lm.score(obs.parts, left, right) - obs.unigrams)
 
 
 def _static(f: dict[str, float], knowledge: Knowledge, obs: _Phrase, orig: _Phrase, kind: str) -> None:
@@ -156,20 +158,48 @@ def _static(f: dict[str, float], knowledge: Knowledge, obs: _Phrase, orig: _Phra
 
 
 def _zipfs(knowledge: Knowledge, observed: tuple[str, ...], original: tuple[str, ...]) -> tuple[float, float]:
-    """Zipf frequencies of the rarest changed observed word and of the rarest original word that replaced one."""
+    """Zipf frequencies of the rarest changed observed word and of the rarest original word that replaced one.
+
+    Words pair up one to one, or else part to part, a hyphenated compound giving one word per part
+    (*x-beam pictures* → *x ray images*); a compound with one part changed counts that part
+    (*non-direct* → *non-linear*: *direct*, *linear*). Spans of another length count as one phrase each.
+    """
     if len(observed) == len(original):
         pairs = [(o, g) for o, g in zip(observed, original) if g not in morph.lemmas(o)]
+        pairs = [pair for o, g in pairs for pair in _changed_parts(o, g)]
     else:
-        pairs = [(" ".join(observed), " ".join(original))]
+        po = [p for w in observed for p in w.split("-")]
+        pg = [p for w in original for p in w.split("-")]
+        if len(po) == len(pg):
+            pairs = [(o, g) for o, g in zip(po, pg) if g not in morph.lemmas(o)]
+        else:
+            pairs = [(" ".join(observed), " ".join(original))]
     if not pairs:
         return 0.0, 0.0
-    return min(knowledge.zipf(o) for o, _ in pairs), min(knowledge.zipf(g) for _, g in pairs)
+    return min(_zipf(knowledge, o) for o, _ in pairs), min(_zipf(knowledge, g) for _, g in pairs)
+
+
+def _changed_parts(observed: str, original: str) -> list[tuple[str, str]]:
+    """``[(observed, original)]``, or for two compounds of as many parts the parts that differ."""
+    if "-" in observed and "-" in original:
+        po, pg = observed.split("-"), original.split("-")
+        if len(po) == len(pg):
+            return [(o, g) for o, g in zip(po, pg) if g not in morph.lemmas(o)] or [(observed, original)]
+    return [(observed, original)]
+
+
+def _zipf(knowledge: Knowledge, word: str) -> float:
+    """Zipf frequency of a word; a hyphenated compound the list lacks counts a tenth of its rarest part."""
+    z = knowledge.zipf(word)
+    if not z and "-" in word and " " not in word:
+        z = max(0.0, min(knowledge.zipf(p) for p in word.split("-")) - 1.0)
+    return z
 
 
 def _gain(knowledge: Knowledge, orig: _Phrase, ctx: SpanContext) -> float:
     """How much better (log10) the original fits between the span's neighbours than the observed words,
     beyond raw frequency: a frequent or OOV word gains or loses nothing by itself."""
-    return (knowledge.lm.score(orig.words, ctx.left, ctx.right) - orig.unigrams) - ctx.fit
+    return (knowledge.lm.score(orig.parts, ctx.left, ctx.right) - orig.unigrams) - ctx.fit
 
 
 def _fill(cand: Candidate, knowledge: Knowledge, ctx: SpanContext) -> dict[str, float]:

@@ -2,7 +2,8 @@
 
 Words are runs of letters, with inner apostrophes (*don't*, *Johnson's*); hyphens are their own
 tokens so that *actual-time* is looked at as *actual* + *time*. :func:`runs` yields the stretches
-of words that a spun phrase can span: words separated only by spaces or hyphens.
+of words that a spun phrase can span: words separated only by spaces or hyphens; :func:`compounds`
+and :func:`compound_words` read a hyphenated compound back as one word (*actual-time*).
 """
 from __future__ import annotations
 
@@ -44,3 +45,35 @@ def runs(doc: Doc) -> Iterator[list[int]]:
             current = []
     if current:
         yield current
+
+
+def compounds(doc: Doc, run: list[int]) -> list[tuple[int, int]]:
+    """Split a run of word tokens (see :func:`runs`) into words as written: ``(first, last)`` token
+    indices, where a hyphenated compound (*non-linear*, *man-in-the-middle*) is one word of several tokens."""
+    out: list[tuple[int, int]] = []
+    toks, text = doc.tokens, doc.text
+    first = prev = run[0]
+    for i in run[1:]:
+        if text[toks[prev].end : toks[i].start] != "-":
+            out.append((first, prev))
+            first = i
+        prev = i
+    out.append((first, prev))
+    return out
+
+
+def compound_words(doc: Doc, first: int, last: int) -> list[str]:
+    """The lower-case words of tokens ``first..last``, each hyphenated compound as one word (*non-linear*)."""
+    toks, text = doc.tokens, doc.text
+    out: list[str] = []
+    prev = -1  # the previous word token
+    for i in range(first, last + 1):
+        tok = toks[i]
+        if not tok.is_word:
+            continue
+        if prev >= 0 and text[toks[prev].end : tok.start] == "-":
+            out[-1] += "-" + tok.lower
+        else:
+            out.append(tok.lower)
+        prev = i
+    return out
