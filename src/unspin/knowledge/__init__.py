@@ -22,6 +22,7 @@ from unspin.knowledge.build import (
     EDGE_MYTHES,
     EDGE_WORDNET,
     PHRASE_BIGRAM,
+    PHRASE_SOLID,
     PHRASE_THESAURUS,
     PHRASE_TITLE,
     PHRASE_WORDNET,
@@ -40,7 +41,10 @@ _FORWARD = (1 << REVERSE_SHIFT) - 1
 SOLID_ZIPF = 1.2
 
 EDGE_NAMES = {EDGE_MOBY: "Moby", EDGE_MYTHES: "MyThes", EDGE_WORDNET: "WordNet"}
-PHRASE_NAMES = {PHRASE_WORDNET: "WordNet", PHRASE_THESAURUS: "thesaurus entry", PHRASE_TITLE: "Wikipedia title", PHRASE_BIGRAM: "Google bigram list"}
+PHRASE_NAMES = {
+    PHRASE_WORDNET: "WordNet", PHRASE_THESAURUS: "thesaurus entry", PHRASE_TITLE: "Wikipedia title",
+    PHRASE_BIGRAM: "Google bigram list", PHRASE_SOLID: "a word when written solid",
+}
 
 
 class Link(NamedTuple):
@@ -202,8 +206,10 @@ class Knowledge:
         links = self.links(compound)
         if any((link.forward | link.reverse) & EDGE_WORDNET for link in links):
             bits |= PHRASE_WORDNET
-        elif links or self.zipf(compound.replace("-", "")) >= SOLID_ZIPF:
+        elif links:
             bits |= PHRASE_THESAURUS
+        if self.zipf(compound.replace("-", "")) >= SOLID_ZIPF:
+            bits |= PHRASE_SOLID
         return bits
 
     def bigram_count(self, phrase: str) -> int:

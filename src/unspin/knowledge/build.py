@@ -36,6 +36,7 @@ PHRASE_WORDNET = 1
 PHRASE_THESAURUS = 2  # a multiword entry of Moby or MyThes
 PHRASE_TITLE = 4
 PHRASE_BIGRAM = 8
+PHRASE_SOLID = 16  # a hyphenated compound that is a word when written solid (set at look-up, never stored)
 
 _WORD = re.compile(r"^[a-z][a-z'\-]*$")
 #: Words too frequent to be worth a thesaurus edge in either direction.

@@ -4,7 +4,8 @@ Evidence of four kinds goes into a logistic model (weights in ``unspin/data/weig
 fitted by ``eval/fit_weights.py``, never edited by hand):
 
 * **established** — how firmly the original is attested as an expression (WordNet multiword
-  lemma, thesaurus entry, frequent Google bigram, Wikipedia title);
+  lemma, thesaurus entry, frequent Google bigram, Wikipedia title; for a hyphenated compound,
+  also its solid form as a word), and whether it swaps a part of a compound;
 * **link** — how firmly the lexicons link each changed word to its original, and how much the
   two words' thesaurus neighbourhoods overlap;
 * **context** — how much more likely the trigram model finds the original than the observed
@@ -25,7 +26,8 @@ from unspin import morph
 from unspin.config import Config
 from unspin.doc import Candidate, Doc
 from unspin.knowledge import PHRASE_NAMES, Knowledge, neural
-from unspin.knowledge.build import PHRASE_BIGRAM, PHRASE_THESAURUS, PHRASE_TITLE, PHRASE_WORDNET
+from unspin.knowledge import SOLID_ZIPF
+from unspin.knowledge.build import PHRASE_BIGRAM, PHRASE_SOLID, PHRASE_THESAURUS, PHRASE_TITLE, PHRASE_WORDNET
 from unspin.knowledge.lm import OOV_LOGPROB, TrigramModel
 from unspin.stages.tokenize import compound_words
 
@@ -40,7 +42,7 @@ FEATURES = (
     "established", "est_wordnet", "est_thesaurus", "est_title_only", "est_bigram",
     "link_min", "link_mean", "sim_min", "sim_mean", "changed", "unchanged",
     "context", "pmi_obs", "pmi_orig", "zipf_obs", "zipf_orig", "orig_oov", "phrase_entry",
-    "channel", "channel_min", "noisy", "orig_seen", "obs_seen",
+    "channel", "channel_min", "noisy", "orig_seen", "obs_seen", "est_solid", "part_swap",
 )
 #: Prior log-odds that a spinner replaced a given content word (about one word in three).
 REPLACE_LOGODDS = math.log10(0.3 / 0.7)
@@ -55,13 +57,16 @@ def weights() -> dict[str, float]:
     return json.loads(text)["weights"]
 
 
-def established(knowledge: Knowledge, phrase: str) -> tuple[int, float]:
-    """Source bits attesting ``phrase`` (or its base form) and its bigram count strength (0..1)."""
+def established(knowledge: Knowledge, phrase: str) -> tuple[int, float, float]:
+    """Source bits attesting ``phrase`` (or its base form), its bigram count strength (0..1) and, for a
+    hyphenated compound, the strength (0..1) of its solid form as a word (by Zipf frequency)."""
     bits, phrase = knowledge.attested(phrase)
-    bigram = 0.0
+    bigram = solid = 0.0
     if bits & PHRASE_BIGRAM:
         bigram = min(1.0, max(0.0, (math.log10(max(knowledge.bigram_count(phrase), 1)) - 4) / 3.5))
-    return bits, bigram
+    if bits & PHRASE_SOLID:
+        solid = min(1.0, max(0.0, (knowledge.zipf(phrase.replace("-", "")) - SOLID_ZIPF) / 3))
+    return bits, bigram, solid
 
 
 def _pmi(lm: TrigramModel, words: Sequence[str]) -> float:
@@ -92,6 +97,7 @@ class _Phrase(NamedTuple):
     parts: tuple[str, ...]  # the words with each hyphenated compound split into its parts: what the trigram model reads
     bits: int
     bigram: float
+    solid: float
     pmi: float  # mean PMI of neighbouring words
     seen: float  # share of neighbouring pairs the trigram model holds
     oov: float  # share of words the trigram model does not know
@@ -101,26 +107,31 @@ class _Phrase(NamedTuple):
     as_observed: float  # the logit terms that depend on the observed words alone, when these are they
 
 
-def _established_features(bits: int, bigram: float) -> tuple[float, float, float, float, float]:
-    """``est_wordnet, est_thesaurus, est_title_only, est_bigram, established`` from source bits and bigram strength."""
+#: Names of the values :func:`_established_features` returns, in order.
+ESTABLISHED = ("est_wordnet", "est_thesaurus", "est_title_only", "est_bigram", "est_solid", "established")
+
+
+def _established_features(bits: int, bigram: float, solid: float) -> tuple[float, ...]:
+    """The :data:`ESTABLISHED` features from source bits, bigram strength and solid-word strength."""
     wordnet, thesaurus = float(bool(bits & PHRASE_WORDNET)), float(bool(bits & PHRASE_THESAURUS))
-    return wordnet, thesaurus, float(bits == PHRASE_TITLE), bigram, max(wordnet, 0.8 * thesaurus, 0.6 * bool(bits & PHRASE_TITLE), bigram)
+    title = bool(bits & PHRASE_TITLE)
+    return wordnet, thesaurus, float(bits == PHRASE_TITLE), bigram, solid, max(wordnet, 0.8 * thesaurus, 0.6 * title, bigram, solid)
 
 
 def _compute_phrase(knowledge: Knowledge, words: tuple[str, ...]) -> _Phrase:
     lm, w = knowledge.lm, weights()
     phrase = " ".join(words)
     seq = [p for word in words for p in word.split("-") if p]
-    bits, bigram = established(knowledge, phrase)
+    bits, bigram, solid = established(knowledge, phrase)
     names = [name for bit, name in PHRASE_NAMES.items() if bits & bit]
     evidence = f"'{phrase}' is an established expression ({', '.join(names)})" if names else None
     pmi, seen, oov = _pmi(lm, seq), _seen(lm, seq), sum(not lm.known(w) for w in seq) / len(seq)
-    est = _established_features(bits, bigram)
-    as_original = sum(w.get(name, 0.0) * v for name, v in zip(("est_wordnet", "est_thesaurus", "est_title_only", "est_bigram", "established"), est))
+    est = _established_features(bits, bigram, solid)
+    as_original = sum(w.get(name, 0.0) * v for name, v in zip(ESTABLISHED, est))
     as_original += w.get("pmi_orig", 0.0) * pmi + w.get("orig_oov", 0.0) * oov + w.get("orig_seen", 0.0) * seen
-    as_original += w.get("noisy", 0.0) * 2.0 * est[4]
+    as_original += w.get("noisy", 0.0) * 2.0 * est[-1]  # established
     as_observed = w.get("pmi_obs", 0.0) * pmi + w.get("obs_seen", 0.0) * seen
-    return _Phrase(words, tuple(seq), bits, bigram, pmi, seen, oov, sum(lm.logprob(w) for w in seq), evidence, as_original, as_observed)
+    return _Phrase(words, tuple(seq), bits, bigram, solid, pmi, seen, oov, sum(lm.logprob(w) for w in seq), evidence, as_original, as_observed)
 
 
 def _phrase_info(knowledge: Knowledge) -> Callable[[tuple[str, ...]], _Phrase]:
@@ -147,7 +158,8 @@ def span_context(doc: Doc, knowledge: Knowledge, first: int, last: int) -> SpanC
 
 def _static(f: dict[str, float], knowledge: Knowledge, obs: _Phrase, orig: _Phrase, kind: str) -> None:
     """Add the features that do not depend on the span's neighbours to ``f``."""
-    f["est_wordnet"], f["est_thesaurus"], f["est_title_only"], f["est_bigram"], f["established"] = _established_features(orig.bits, orig.bigram)
+    f.update(zip(ESTABLISHED, _established_features(orig.bits, orig.bigram, orig.solid)))
+    f["part_swap"] = part_swap(obs.words, orig.words)
     f["pmi_obs"] = obs.pmi
     f["pmi_orig"] = orig.pmi
     f["zipf_obs"], f["zipf_orig"] = _zipfs(knowledge, obs.words, orig.words)
@@ -177,6 +189,13 @@ def _zipfs(knowledge: Knowledge, observed: tuple[str, ...], original: tuple[str,
     if not pairs:
         return 0.0, 0.0
     return min(_zipf(knowledge, o) for o, _ in pairs), min(_zipf(knowledge, g) for _, g in pairs)
+
+
+def part_swap(observed: tuple[str, ...], original: tuple[str, ...]) -> float:
+    """1.0 where the original changes a part of a hyphenated compound and keeps the rest (*non-direct* → *non-linear*)."""
+    if len(observed) != len(original):
+        return 0.0
+    return float(any(o != g and "-" in o and o.count("-") == g.count("-") for o, g in zip(observed, original)))
 
 
 def _changed_parts(observed: str, original: str) -> list[tuple[str, str]]:
@@ -269,6 +288,7 @@ def static_logit(knowledge: Knowledge, observed: tuple[str, ...], original: tupl
     zipf_obs, zipf_orig = _zipfs(knowledge, obs.words, orig.words)
     z = w.get("bias", 0.0) + orig.as_original + obs.as_observed + sum(w.get(name, 0.0) * v for name, v in link.items())
     z += w.get("zipf_obs", 0.0) * zipf_obs + w.get("zipf_orig", 0.0) * zipf_orig + w.get("phrase_entry", 0.0) * (kind == "phrase-entry")
+    z += w.get("part_swap", 0.0) * part_swap(obs.words, orig.words)
     return z + w.get("noisy", 0.0) * (link["channel"] + link["changed"] * REPLACE_LOGODDS)
 
 
