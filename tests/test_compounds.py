@@ -44,6 +44,11 @@ def test_no_compound_is_offered_as_its_own_original(kn, compound: str) -> None:
     assert compound not in options.links and options.keep == {compound}
 
 
+def test_a_compound_written_solid_is_a_spelling_not_a_spin(kn) -> None:
+    assert "online" not in compound_options("on-line", kn, Config()).links
+    assert unspin.check("You can buy it from an on-line music store today.").findings == []
+
+
 def test_a_known_compound_is_no_part_swap(kn) -> None:
     """*well-being* is established: its parts are as meant; as a whole it may still stand for *health*."""
     assert known_compound(kn, "well-being")

@@ -64,9 +64,11 @@ def _compound_options(knowledge: Knowledge) -> Callable[[str, float], WordOption
 def _compute_compound_options(knowledge: Knowledge, compound: str, function_zipf: float) -> WordOptions:
     keep = frozenset({compound})
     links: dict[str, tuple[str, int, int]] = {}
+    solid = compound.replace("-", "")
     for link in knowledge.links(compound):  # the compound as a whole: *far-flung* for *remote*
-        if " " not in link.original and link.original != compound:
-            links[link.original] = tuple(link)
+        if " " in link.original or link.original.replace("-", "") == solid or morph.spelling_variant(link.original, solid):
+            continue  # *online* for *on-line* is a spelling, not a spin
+        links[link.original] = tuple(link)
     if not known_compound(knowledge, compound):
         parts = compound.split("-")
         options = _word_options(knowledge)
