@@ -38,8 +38,8 @@ from unspin.stages.candidates import (
     span_candidates,
     span_kept,
 )
-from unspin.stages.scoring import static_logit
-from unspin.stages.tokenize import compounds, runs
+from unspin.stages.scoring import static_logit, swaps_part
+from unspin.stages.tokenize import compound_words, compounds, runs
 
 LinkValues = tuple[float, float, float, str]
 
@@ -130,9 +130,14 @@ def _features(
     *non-linear*: one word changed, one kept), as the same words written apart would be."""
     f, evidence = _link_features(observed, original, keeps, link, function_zipf)
     for obs, orig in zip(observed, original):
-        if "-" in obs and "-" in orig and obs != orig and obs.count("-") == orig.count("-"):
+        if swaps_part(obs, orig):
             f["unchanged"] += obs.count("-")
     return f, evidence
+
+
+def _key(first: int, last: int, original: tuple[str, ...]) -> tuple[int, int, str]:
+    """What makes two proposals the same: their span, and their original with hyphens read as spaces."""
+    return first, last, " ".join(original).replace("-", " ")
 
 
 def find_compound_candidates(doc: Doc, knowledge: Knowledge, config: Config, floor: float | None = None) -> Doc:
@@ -144,14 +149,13 @@ def find_compound_candidates(doc: Doc, knowledge: Knowledge, config: Config, flo
     fz = config.function_word_zipf
     originals = knowledge.memo("compounds.originals", partial(_compute_originals, knowledge), SPAN_CACHE)
     link = _word_or_compound_link(knowledge)
-    made = {(c.first, c.last, " ".join(c.original).replace("-", " ")) for c in doc.candidates}
+    made = {_key(c.first, c.last, c.original) for c in doc.candidates}
     kept = {(c.first, c.last) for c in doc.candidates}  # spans the candidate stage kept: kept here too
-    toks = doc.tokens
     for run in runs(doc):
         words = compounds(doc, run)
         if all(first == last for first, last in words):
             continue
-        texts = [doc.text[toks[first].start : toks[last].end].lower().replace("\u2019", "'") for first, last in words]
+        texts = [compound_words(doc, first, last)[0] for first, last in words]
         for a in range(len(words)):
             for b in range(a + 1, min(a + MAX_SPAN, len(words)) + 1):
                 first, last = words[a][0], words[b - 1][1]
@@ -171,8 +175,8 @@ def find_compound_candidates(doc: Doc, knowledge: Knowledge, config: Config, flo
                     # the candidate stage dropped this span, judging its own proposals alone: they come back
                     tokenwise = span_candidates(doc, knowledge, config, first, last)
                     doc.candidates.extend(tokenwise)
-                    made.update((first, last, " ".join(c.original).replace("-", " ")) for c in tokenwise)
+                    made.update(_key(first, last, c.original) for c in tokenwise)
                 for original, f, evidence in rows:
-                    if (first, last, " ".join(original).replace("-", " ")) not in made:
+                    if _key(first, last, original) not in made:
                         doc.candidates.append(Candidate(first, last, original, kind, f, evidence))
     return doc

@@ -195,7 +195,12 @@ def part_swap(observed: tuple[str, ...], original: tuple[str, ...]) -> float:
     """1.0 where the original changes a part of a hyphenated compound and keeps the rest (*non-direct* → *non-linear*)."""
     if len(observed) != len(original):
         return 0.0
-    return float(any(o != g and "-" in o and o.count("-") == g.count("-") for o, g in zip(observed, original)))
+    return float(any(map(swaps_part, observed, original)))
+
+
+def swaps_part(observed: str, original: str) -> bool:
+    """True where ``original`` is the compound ``observed`` with some part changed and as many parts."""
+    return observed != original and "-" in observed and observed.count("-") == original.count("-")
 
 
 def _changed_parts(observed: str, original: str) -> list[tuple[str, str]]:
