@@ -181,12 +181,19 @@ def test_a_worker_that_dies_costs_only_its_document(ordered):
         assert [b for b, _ in got] == batches
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_stops_at_once_and_the_same_command_continues(tmp_path):
     """SIGINT to the process group, as Ctrl-C in a terminal sends it: the workers ignore it, the scan stops them."""
     src, dst = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     docs = write_input(src, 120, distinct=True)  # repeated texts come from the model's cache and can end the scan before the signal
     cmd = [str(Path(sys.executable).with_name("unspin")), "scan", "--min-confidence", "0.2", "--workers", "2", "--ordered", str(src), "-o", str(dst)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    # A terminal's foreground job has Ctrl-C's default action; a test run started in the background of a
+    # script (``cmd &``) ignores SIGINT, and children inherit that, so give the scan the terminal's default.
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=_default_sigint)
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and proc.poll() is None and not (dst.exists() and dst.read_bytes().count(b"\n") >= 8):
