@@ -65,6 +65,20 @@ def test_a_prefix_read_before_is_reused_without_changing_the_scores():
     assert reused[0][0] > reused[0][1]  # *raw data* still reads better than *crude information*
 
 
+def test_the_start_of_an_option_is_scored_off_its_tokens_as_if_read_alone():
+    """``start`` costs no model read where the first option begins with its tokens, and scores as if read
+    alone; where it does not (*Chilly Battles* does not start with the tokens of *Chilly Battler*), it is read."""
+    lm = neural.get()
+    prefix, opts = "During the", [" Chilly Battle, the two powers", " Cold War, the two powers"]
+    with_start = lm.continuations(prefix, opts, start=" Chilly Battle")
+    alone = lm.continuations(prefix, [" Chilly Battle"])
+    assert len(with_start) == 3 and with_start[:2] == pytest.approx(lm.continuations(prefix, opts), abs=0.2)
+    assert with_start[2] == pytest.approx(alone[0], abs=0.2)
+    assert with_start[2] > with_start[0]  # a beginning is likelier than the whole
+    unlike = lm.continuations(prefix, [" Chilly Battles"], start=" Chilly Battler")
+    assert unlike[1] == pytest.approx(lm.continuations(prefix, [" Chilly Battler"])[0], abs=0.2)
+
+
 def test_neighbouring_spans_share_the_start_of_their_left_context():
     from unspin.stages.rerank import LEFT_CHARS, _left_start
 

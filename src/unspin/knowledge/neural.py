@@ -64,7 +64,7 @@ class CausalLM:
         )
         self._lock = threading.Lock()
         self._cache_lock = threading.Lock()
-        self._cache: dict[tuple[str, tuple[str, ...]], list[float]] = {}
+        self._cache: dict[tuple[str, tuple[str, ...], str | None], list[float]] = {}
         self._first: dict[str, int] = {}
         self._segments: dict[tuple, list] = {}
         self._held: list[int] = []  # the prefix whose keys and values the model holds (:meth:`continuations`)
@@ -74,12 +74,15 @@ class CausalLM:
         """Model tokens of ``text``."""
         return self._llm.tokenize(text.encode("utf-8"), add_bos=bos, special=False)
 
-    def continuations(self, prefix: str, options: list[str]) -> list[float]:
+    def continuations(self, prefix: str, options: list[str], start: str | None = None) -> list[float]:
         """Sum of log P over the tokens of each option, following ``prefix`` (natural log).
 
+        With ``start``, a beginning of ``options[0]``, one more score follows: that of ``start`` alone,
+        read off the first option's own tokens where they begin with ``start``'s (no extra model read).
         Results are cached: repeated passages (boilerplate, copied paragraphs) cost one read.
         """
-        return list(self._remember(self._cache, (prefix, tuple(options)), lambda: self._continuations(prefix, options)))
+        key = (prefix, tuple(options), start)
+        return list(self._remember(self._cache, key, lambda: self._continuations(prefix, options, start)))
 
     def _remember(self, cache: dict, key: tuple, compute: Callable[[], list]) -> list:
         """``cache[key]``, computed on a miss; the oldest entry goes once the cache holds :data:`CACHE_SIZE`."""
@@ -92,7 +95,7 @@ class CausalLM:
                     cache.pop(next(iter(cache)))
         return hit
 
-    def _continuations(self, prefix: str, options: list[str]) -> list[float]:
+    def _continuations(self, prefix: str, options: list[str], start: str | None = None) -> list[float]:
         llm = self._llm
         with self._lock:
             prefix = prefix or "\n"  # the model needs at least one token of context
@@ -100,6 +103,13 @@ class CausalLM:
             # the last prefix token may merge with the option's first characters: re-score from there
             keep = max(1, len(head) - 1) if len(head) > 1 else len(head)
             tails = [self.tokenize(prefix + o, bos=True)[keep:][: self.MAX_TAIL] for o in options]
+            read_off = 0  # tokens of ``start`` that open the first option's tail: scored with it
+            if start is not None:
+                first = self.tokenize(prefix + start, bos=True)[keep:][: self.MAX_TAIL]
+                if first and tails and tails[0][: len(first)] == first:
+                    read_off = len(first)
+                else:
+                    tails.append(first)
             room = self.n_ctx - self.MAX_TAIL - 1
             base = head[:1] + head[1:keep][-room:] if keep > room else head[:keep]
             # the model still holds the last prefix it read: read only where this one departs from it
@@ -113,8 +123,8 @@ class CausalLM:
             llm.eval(base[same:])
             self._held = base
             n0 = llm.n_tokens
-            out = []
-            for tail in tails:
+            out, start_score = [], 0.0
+            for n, tail in enumerate(tails):
                 if not tail:
                     out.append(0.0)
                     continue
@@ -124,7 +134,12 @@ class CausalLM:
                 logits = np.asarray(llm.scores[n0 - 1 : n0 + len(tail) - 1], dtype=np.float64)
                 m = logits.max(axis=1, keepdims=True)
                 logz = (m + np.log(np.exp(logits - m).sum(axis=1, keepdims=True))).ravel()
-                out.append(float(sum(logits[i, t] - logz[i] for i, t in enumerate(tail))))
+                terms = [logits[i, t] - logz[i] for i, t in enumerate(tail)]
+                out.append(float(sum(terms)))
+                if n == 0 and read_off:
+                    start_score = float(sum(terms[:read_off]))
+            if read_off:
+                out.append(start_score)
             return out
 
     def _first_token(self, word: str) -> int:

@@ -87,10 +87,10 @@ def add_neural(doc: Doc, config: Config) -> list[tuple[Candidate, list[Candidate
         top = cands[: config.rerank_top]
         prefix, gap, suffix = _context(doc, top[0])
         observed = doc.text[doc.tokens[first].start : doc.tokens[last].end]
-        texts = [gap + observed + suffix, gap + observed] + [gap + render(doc, c) + suffix for c in top]
-        scores = lm.continuations(prefix, texts)
-        surprise = max(-15.0, scores[1] / max(1, len(lm.tokenize(gap + observed))))
-        for cand, lp in zip(top, scores[2:]):
+        texts = [gap + observed + suffix] + [gap + render(doc, c) + suffix for c in top]
+        scores = lm.continuations(prefix, texts, start=gap + observed)  # + the observed words alone, read off the first
+        surprise = max(-15.0, scores[-1] / max(1, len(lm.tokenize(gap + observed))))
+        for cand, lp in zip(top, scores[1:-1]):
             cand.features["neural"] = lp - scores[0]
             cand.features["surprise"] = surprise
         read.append((top, cands[config.rerank_top :]))
