@@ -15,13 +15,14 @@ from unspin.stages.candidates import find_candidates
 from unspin.stages.compounds import find_compound_candidates
 from unspin.stages.document import score_document
 from unspin.stages.findings import select_findings
+from unspin.stages.pairs import find_odd_pairs
 from unspin.stages.reread import read_in_context
 from unspin.stages.scoring import pruning_floor, score_candidates
 from unspin.stages.tokenize import tokenize
 from unspin.stages.user import apply_user_lists, as_lexicon
 
 #: The stages, in order. Each takes ``(doc, knowledge, config)`` and returns the doc.
-PIPELINE = ("tokenize", "candidates", "compounds", "scoring", "words", "rerank", "agreement", "re-reading", "acronyms", "user lists", "findings", "document")
+PIPELINE = ("tokenize", "candidates", "compounds", "scoring", "words", "rerank", "agreement", "re-reading", "acronyms", "user lists", "findings", "odd pairs", "document")
 
 
 class InputError(ValueError):
@@ -160,6 +161,7 @@ def analyse(text: str, config: Config) -> tuple[Doc, list[str]]:
     weigh_acronyms(doc, kn, config)
     apply_user_lists(doc, kn, config)
     select_findings(doc, config)
+    find_odd_pairs(doc, kn, config)
     score_document(doc, config)
     return doc, []
 

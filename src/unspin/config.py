@@ -18,6 +18,9 @@ class Config(NamedTuple):
     function_word_zipf: float = 6.0
     #: Look for one-word spins with the neural model (needs it installed).
     word_spins: bool = True
+    #: Report neighbouring words that both read like swaps in a pairing English never uses, even
+    #: where no lexicon holds their original (findings of kind ``pair``, without suggestions).
+    odd_pairs: bool = True
     #: How likely a text is to be spun before it is read: weighs the evidence for one-word spins
     #: (a crawl is mostly clean; an editor checking a suspect paper may raise it).
     spun_prior: float = 0.05
