@@ -102,7 +102,7 @@ def _show(text: str, report: Report) -> None:
         table.add_column("conf.", justify="right")
         table.add_column("why")
         for f in report.findings:
-            table.add_row(str(f.start), f.text, " / ".join(s.text for s in f.suggestions[:3]), f"{f.confidence:.2f}", "; ".join(f.evidence[:3]))
+            table.add_row(str(f.start), f.text, " / ".join(s.text for s in f.suggestions[:3]) or "[dim]unknown[/dim]", f"{f.confidence:.2f}", "; ".join(f.evidence[:3]))
         out.print(table)
     for w in report.warnings:
         err.print(f"[yellow]warning:[/yellow] {w}")
