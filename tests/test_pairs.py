@@ -54,6 +54,11 @@ def test_words_apart_or_already_found_give_no_pair(kn) -> None:
     assert [f.kind for f in find_odd_pairs(found, kn, Config()).findings] == ["word"]
 
 
+def test_a_capitalised_word_is_no_pair(kn) -> None:
+    for text in ("We met Misty Gadget today.", "Misty gadget today."):  # a name; a sentence or title's start
+        assert not find_odd_pairs(_doc(text, {"misty": 8.0, "gadget": 9.0}), kn, Config()).findings, text
+
+
 def test_switched_off_or_below_the_threshold_asked_for(kn) -> None:
     for config in (Config(odd_pairs=False), Config(min_confidence=PAIR_CONFIDENCE + 0.1)):
         assert not find_odd_pairs(_doc("We ran a misty gadget today.", {"misty": 8.0, "gadget": 9.0}), kn, config).findings
