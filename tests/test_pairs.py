@@ -4,11 +4,11 @@ from __future__ import annotations
 import pytest
 
 import unspin
+from unspin.config import Config
 from unspin.doc import Candidate, Doc, Finding
 from unspin.knowledge import neural
 from unspin.stages.pairs import MIN_PAIR_GAIN, MIN_WORD_GAIN, PAIR_CONFIDENCE, find_odd_pairs
 from unspin.stages.tokenize import tokenize
-from unspin.config import Config
 
 # an invented tortured term (*feature map*), absent from the lexicons' phrases and from the PPS pairs
 SPUN = "Each image passes through a highlight guide before the classifier assigns a label."
