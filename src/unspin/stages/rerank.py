@@ -36,8 +36,15 @@ def _logit(p: float) -> float:
 def _context(doc: Doc, cand: Candidate) -> tuple[str, str, str]:
     """(prefix without trailing space, the space before the span, suffix after it); the prefix from
     ``doc.reading`` where the text is being read again."""
-    start, end = doc.tokens[cand.first].start, doc.tokens[cand.last].end
-    at = doc.reading.starts.get(cand.first) if doc.reading is not None and cand.kind == "word" else None
+    return model_context(doc, cand.first, cand.last, reread=cand.kind == "word")
+
+
+def model_context(doc: Doc, first: int, last: int, reread: bool = False) -> tuple[str, str, str]:
+    """What the model reads around tokens ``first..last``: (prefix without trailing space, the space
+    before the span, up to :data:`RIGHT_WORDS` words after it); with ``reread``, the prefix as
+    ``doc.reading`` has it where the text is being read again."""
+    start, end = doc.tokens[first].start, doc.tokens[last].end
+    at = doc.reading.starts.get(first) if doc.reading is not None and reread else None
     if at is None:
         source, at = doc.text, start
     else:
@@ -47,7 +54,7 @@ def _context(doc: Doc, cand: Candidate) -> tuple[str, str, str]:
     left = left[cut + 1 :] if cut >= 0 else left
     prefix = left.rstrip()
     gap = " " if prefix and left != prefix else ""
-    right_tokens = [t for t in doc.tokens[cand.last + 1 :] if t.start < end + 80][: RIGHT_WORDS * 2]
+    right_tokens = [t for t in doc.tokens[last + 1 :] if t.start < end + 80][: RIGHT_WORDS * 2]
     words, stop = 0, end
     for tok in right_tokens:
         stop = tok.end
