@@ -78,8 +78,8 @@ def surprise(doc: Doc, first: int, last: int) -> float | None:
     observed = gap + doc.text[doc.tokens[first].start : doc.tokens[last].end]
     # each option's score includes the prefix's last token, read again in case it merges with the
     # option's first characters: the empty option is that token alone
-    logp, last = lm.continuations(prefix, [observed, ""])
-    return (logp - last) / max(1, len(lm.tokenize(observed)))
+    logp, prefix_end = lm.continuations(prefix, [observed, ""])
+    return (logp - prefix_end) / max(1, len(lm.tokenize(observed)))
 
 
 def find_odd_pairs(doc: Doc, knowledge: Knowledge, config: Config) -> Doc:
