@@ -16,6 +16,7 @@ from unspin.stages.compounds import find_compound_candidates
 from unspin.stages.document import score_document
 from unspin.stages.findings import select_findings
 from unspin.stages.pairs import find_odd_pairs
+from unspin.stages.passage import weigh_passage
 from unspin.stages.reread import read_in_context
 from unspin.stages.scoring import pruning_floor, score_candidates
 from unspin.stages.tokenize import tokenize
@@ -159,6 +160,7 @@ def analyse(text: str, config: Config) -> tuple[Doc, list[str]]:
     score_candidates(doc, kn, config)
     read_in_context(doc, kn, config)  # words, rerank, agreement; again with confident restorations in place
     weigh_acronyms(doc, kn, config)
+    weigh_passage(doc, config)
     apply_user_lists(doc, kn, config)
     select_findings(doc, config)
     find_odd_pairs(doc, kn, config)

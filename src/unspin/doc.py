@@ -97,6 +97,9 @@ class Doc:
     spin_score: float = 0.0
     #: Set by the re-reading stage: the context the model reads (``None``: the text as it is).
     reading: Reading | None = None
+    #: Set by the one-word stage's first reading: for each word it read (token index), how many of the
+    #: words read around it read worse than a synonym would, and how many were read (``hits``, ``read``).
+    passage: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     def span_text(self, first: int, last: int) -> str:
         """Text covered by tokens ``first``..``last`` inclusive."""

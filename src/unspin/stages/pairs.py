@@ -11,8 +11,9 @@ the pair itself very unlikely after the words before it.
 So two adjacent lower-case words, each with a one-word reading at least :data:`MIN_WORD_GAIN` nats
 better than the word as written and together at least :data:`MIN_PAIR_GAIN`, whose pairing the trigram
 model does not hold and whose own model tokens average at most :data:`MAX_SURPRISE` nats where they stand
-(:func:`surprise`), become a finding of kind ``pair`` at :data:`PAIR_CONFIDENCE` where no finding is yet
-(one that is, at whatever threshold the caller asked for, keeps its place and its suggestions). A pair
+(:func:`surprise`), become a finding of kind ``pair`` at :data:`PAIR_CONFIDENCE`, moved by how spun the
+passage around it reads (:mod:`unspin.stages.passage`), where no finding is yet (one that is, at whatever
+threshold the caller asked for, keeps its place and its suggestions). A pair
 finding has **no suggestions**: the first-token readings that detect it seldom restore it (each word's
 best reading is chosen without its neighbour's), so :func:`unspin.restore` leaves it alone and a
 reader sees where to look. Capitalised words are left out: a name (*thumb Ford*) or a title's first
@@ -39,10 +40,14 @@ does not.
 """
 from __future__ import annotations
 
+import math
+
 from unspin.config import Config
 from unspin.doc import Doc, Finding
 from unspin.knowledge import Knowledge, neural
+from unspin.stages.passage import describe, passage_counts, passage_log_ratio, passage_shift
 from unspin.stages.rerank import model_context
+from unspin.stages.scoring import sigmoid, weights
 
 #: Each word's best one-word reading must beat the word as written by this much (nats, first token).
 MIN_WORD_GAIN = 4.0
@@ -85,12 +90,14 @@ def surprise(doc: Doc, first: int, last: int) -> float | None:
 def find_odd_pairs(doc: Doc, knowledge: Knowledge, config: Config) -> Doc:
     """Add a ``pair`` finding for each pair of neighbouring words that both read like swaps and that the
     trigram model has never seen together, where no finding is yet (``doc.findings`` stays sorted)."""
-    if not config.odd_pairs or config.min_confidence > PAIR_CONFIDENCE:
+    if not config.odd_pairs:
         return doc
     best = _best_readings(doc)
     if len(best) < 2:
         return doc
     taken = [(f.start, f.end) for f in doc.findings]
+    w_passage, w = weights().get("passage"), weights().get("phrase_passage")
+    read = sorted(doc.passage)
     added = []
     tokens = doc.tokens
     words = [i for i, tok in enumerate(tokens) if tok.is_word]
@@ -107,6 +114,15 @@ def find_odd_pairs(doc: Doc, knowledge: Knowledge, config: Config) -> Doc:
             continue
         if any(s < end and e > start for s, e in taken):
             continue
+        confidence, passage = PAIR_CONFIDENCE, None
+        if w_passage and w and read:
+            counts = passage_counts(doc, i, j, read)
+            shift = 0.0 if counts is None else passage_shift(passage_log_ratio(*counts, w_passage), w)
+            if shift:
+                confidence = sigmoid(math.log(PAIR_CONFIDENCE / (1 - PAIR_CONFIDENCE)) + shift)
+                passage = describe(*counts, shift)
+        if confidence < config.min_confidence:
+            continue
         odd = surprise(doc, i, j)
         if odd is None or odd > MAX_SURPRISE:
             continue
@@ -117,8 +133,8 @@ def find_odd_pairs(doc: Doc, knowledge: Knowledge, config: Config) -> Doc:
             f"SmolLM2 finds the pair itself very unlikely here: {odd:.1f} nats per token",
             f"the trigram model has never seen '{tokens[i].lower} {tokens[j].lower}'",
             "no lexicon holds an original for it: no suggestion",
-        ]
-        added.append(Finding(start, end, doc.text[start:end], PAIR_CONFIDENCE, "pair", [], evidence))
+        ] + ([passage] if passage else [])
+        added.append(Finding(start, end, doc.text[start:end], confidence, "pair", [], evidence))
     if added:
         doc.findings = sorted(doc.findings + added, key=lambda f: f.start)
     return doc

@@ -1,4 +1,4 @@
-"""Stage 3e: the user's own lists — phrases never flagged, and spun → original pairs to always report.
+"""Stage 3f: the user's own lists — phrases never flagged, and spun → original pairs to always report.
 
 ``Config.allow`` holds phrases a user vouches for (a house style, a product name): a candidate
 touching one is dropped. ``Config.lexicon`` maps spun phrases to originals the user knows

@@ -124,8 +124,11 @@ def word_features(doc: Doc, knowledge: Knowledge, config: Config) -> list[Candid
     for n, ks in kept.items():
         have = by_word.setdefault(doc.tokens[meta[n][0]].lower, [])
         have.extend(k for k in ks if k not in have)
+    counts = window_counts(hits)
+    if reading is None:  # the text as written: how spun each passage reads (see unspin.stages.passage)
+        doc.passage = {i: c for (i, _), got, c in zip(meta, read, counts) if got is not None}
     out = []
-    for n, ((i, items), got, (win_k, win_n)) in enumerate(zip(meta, read, window_counts(hits))):
+    for n, ((i, items), got, (win_k, win_n)) in enumerate(zip(meta, read, counts)):
         if got is None:
             continue
         obs_lp, alt_lps = got
