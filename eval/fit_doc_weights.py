@@ -23,6 +23,7 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Callable, TypeVar
 
 import numpy as np
 
@@ -40,6 +41,10 @@ from unspin.stages.document import DOC_FEATURES, document_features, document_pro
 from unspin.synth import spin  # noqa: E402
 
 
+J = TypeVar("J")
+R = TypeVar("R")
+
+
 def checked(job: tuple[int, float, str]) -> tuple[int, float, Doc]:
     """``(n, rate, doc)`` of one fit document (``rate`` 0: left clean), through the whole pipeline."""
     n, rate, text = job
@@ -47,6 +52,42 @@ def checked(job: tuple[int, float, str]) -> tuple[int, float, Doc]:
         text = spin(text, rate=rate, seed=n).text
     doc, _ = analyse(text, Config())
     return n, rate, doc
+
+
+def pool_map(fn: Callable[[J], R], jobs: list[J], workers: int, chunksize: int = 1) -> list[R]:
+    """``fn`` over ``jobs`` on ``workers`` processes, in order."""
+    with ProcessPoolExecutor(workers) as pool:
+        return list(pool.map(fn, jobs, chunksize=chunksize))
+
+
+def cached(path: str, compute: Callable[[], list[R]], what: str) -> list[R]:
+    """What an earlier run left in the pickle ``path``, or else ``compute()`` (then written there; ``""``: no cache)."""
+    cache = Path(path) if path else None
+    if cache and cache.exists():
+        with cache.open("rb") as fh:
+            items = pickle.load(fh)
+        print(f"read {len(items)} {what} from {cache}")
+        return items
+    t0 = time.perf_counter()
+    items = compute()
+    print(f"{len(items)} {what} ({time.perf_counter() - t0:.0f} s)")
+    if cache:
+        with cache.open("wb") as fh:
+            pickle.dump(items, fh)
+    return items
+
+
+def synthetic_fit_parser(doc: str | None, skip: int, docs: int, rates: str, cached_what: str) -> argparse.ArgumentParser:
+    """The options every fit on clean dev documents and their synthetic spins shares, with these defaults."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--skip", type=int, default=skip, help="clean dev documents left out at the start")
+    ap.add_argument("--docs", type=int, default=docs)
+    ap.add_argument("--rates", default=rates, help="substitution rates of the spun copies, in turn")
+    ap.add_argument("--l2", type=float, default=1.0)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--cache", default="", help=f"pickle of the {cached_what}: read if present, else written")
+    ap.add_argument("--dry-run", action="store_true")
+    return ap
 
 
 def jobs(a: argparse.Namespace) -> list[tuple[int, float, str]]:
@@ -63,32 +104,13 @@ def jobs(a: argparse.Namespace) -> list[tuple[int, float, str]]:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--skip", type=int, default=40, help="clean dev documents left out at the start")
-    ap.add_argument("--docs", type=int, default=86)
-    ap.add_argument("--rates", default="0.05,0.1,0.15,0.2", help="substitution rates of the spun copies, in turn")
+    ap = synthetic_fit_parser(__doc__, skip=40, docs=86, rates="0.05,0.1,0.15,0.2", cached_what="checked documents")
     ap.add_argument("--spins", type=int, default=1, help="spun copies of each document")
-    ap.add_argument("--l2", type=float, default=1.0)
-    ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--cache", default="", help="pickle of the checked documents: read if present, else written")
-    ap.add_argument("--dry-run", action="store_true")
     a = ap.parse_args()
     if not (SHARED / "data" / "clean").exists():
         print(f"skipped: {SHARED / 'data' / 'clean'} not found")
         return 0
-    t0 = time.perf_counter()
-    cache = Path(a.cache) if a.cache else None
-    if cache and cache.exists():
-        with cache.open("rb") as fh:
-            docs = pickle.load(fh)
-        print(f"read {len(docs)} checked documents from {cache}")
-    else:
-        with ProcessPoolExecutor(a.workers) as pool:
-            docs = list(pool.map(checked, jobs(a), chunksize=2))
-        print(f"{len(docs)} documents checked ({time.perf_counter() - t0:.0f} s)")
-        if cache:
-            with cache.open("wb") as fh:
-                pickle.dump(docs, fh)
+    docs = cached(a.cache, lambda: pool_map(checked, jobs(a), a.workers, chunksize=2), "checked documents")
     rows = [{"rate": rate, **document_features(doc)} for _, rate, doc in docs]
     X = np.array([[r[f] for f in DOC_FEATURES] for r in rows])
     y = np.array([float(r["rate"] > 0) for r in rows])

@@ -14,17 +14,14 @@ one-sentence text, a score stays what it was) and fits two shares of the ratio, 
 intercept: ``clean`` for passages reading clean (ratio below 1) and ``spun`` for those reading spun. The rows
 go to ``--cache`` (a pickle), so a refit reads them back. Only weights are learned; no pair enters the knowledge.
 
-Usage: python eval/fit_passage_weights.py [--skip 0] [--docs 60] [--rates 0.1,0.2,0.3,0.45] [--workers 2]
+Usage: python eval/fit_passage_weights.py [--skip 0] [--docs 48] [--rates 0.1,0.2,0.3,0.45] [--workers 2]
        [--cache /tmp/passage_fit.pkl] [--dry-run]
 """
 from __future__ import annotations
 
 import argparse
 import math
-import pickle
 import sys
-import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +31,8 @@ SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT / "eval"))
 
 from fit_weights import save_weights  # noqa: E402
-from fit_word_weights import clean_docs  # noqa: E402
+from fit_doc_weights import cached, pool_map, synthetic_fit_parser  # noqa: E402
+from fit_word_weights import clean_docs, fit_with_offset  # noqa: E402
 from unspin.api import analyse  # noqa: E402
 from unspin.config import Config  # noqa: E402
 from unspin.stages.passage import passage_counts, passage_log_ratio, passage_shift  # noqa: E402
@@ -89,20 +87,6 @@ def jobs(a: argparse.Namespace) -> list[tuple[int, float, str, float]]:
     return out
 
 
-def fit_shares(offset: np.ndarray, X: np.ndarray, y: np.ndarray, l2: float, iters: int = 100) -> np.ndarray:
-    """L2-regularised logistic regression with a fixed offset per row and no intercept (Newton's method)."""
-    w = np.zeros(X.shape[1])
-    for _ in range(iters):
-        p = 1 / (1 + np.exp(-np.clip(offset + X @ w, -30, 30)))
-        g = X.T @ (p - y) + l2 * w
-        H = (X * (p * (1 - p))[:, None]).T @ X + l2 * np.eye(X.shape[1])
-        step = np.linalg.solve(H, g)
-        w -= step
-        if np.abs(step).max() < 1e-9:
-            break
-    return w
-
-
 def report(rows: list[Row], w: dict[str, float] | None, threshold: float) -> str:
     """Spans at ``threshold`` or above, with the shares ``w`` (``None``: without the stage)."""
     kept = [r for r in rows if sigmoid(math.log(r[3] / (1 - r[3])) + (passage_shift(r[4], w) if w else 0.0)) >= threshold]
@@ -113,36 +97,17 @@ def report(rows: list[Row], w: dict[str, float] | None, threshold: float) -> str
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--skip", type=int, default=0, help="clean dev documents left out at the start")
-    ap.add_argument("--docs", type=int, default=60)
-    ap.add_argument("--rates", default="0.1,0.2,0.3,0.45", help="substitution rates of the spun copies, in turn")
+    ap = synthetic_fit_parser(__doc__, skip=0, docs=48, rates="0.1,0.2,0.3,0.45", cached_what="rows")
     ap.add_argument("--floor", type=float, default=0.05, help="spans scoring below this are no rows")
-    ap.add_argument("--l2", type=float, default=1.0)
-    ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--cache", default="", help="pickle of the rows: read if present, else written")
-    ap.add_argument("--dry-run", action="store_true")
     a = ap.parse_args()
     if not (SHARED / "data" / "clean").exists():
         print(f"skipped: {SHARED / 'data' / 'clean'} not found")
         return 0
-    t0 = time.perf_counter()
-    cache = Path(a.cache) if a.cache else None
-    if cache and cache.exists():
-        with cache.open("rb") as fh:
-            rows = pickle.load(fh)
-        print(f"read {len(rows)} rows from {cache}")
-    else:
-        with ProcessPoolExecutor(a.workers) as pool:
-            rows = [r for rs in pool.map(rows_of, jobs(a), chunksize=1) for r in rs]
-        print(f"{len(rows)} rows ({time.perf_counter() - t0:.0f} s)")
-        if cache:
-            with cache.open("wb") as fh:
-                pickle.dump(rows, fh)
+    rows = cached(a.cache, lambda: [r for rs in pool_map(rows_of, jobs(a), a.workers) for r in rs], "rows")
     offset = np.array([math.log(r[3] / (1 - r[3])) for r in rows])
     X = np.array([[min(r[4], 0.0), max(r[4], 0.0)] for r in rows])
     y = np.array([r[5] for r in rows])
-    shares = fit_shares(offset, X, y, a.l2)
+    shares = fit_with_offset(X, y, offset, a.l2)
     w = {"clean": round(float(shares[0]), 4), "spun": round(float(shares[1]), 4)}
     print(f"phrase_passage: {len(y)} spans, {int(y.sum())} on swaps: {w}")
     for part, keep in (("clean documents", lambda r: r[1] == 0), ("spun documents", lambda r: r[1] > 0)):
