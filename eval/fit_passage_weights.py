@@ -6,7 +6,7 @@ Data: clean **dev** documents of ../shared/data/clean from ``--skip`` on, each o
 :mod:`unspin.synth` at a rate taken in turn from ``--rates``. Every document goes through the whole pipeline
 with the passage weight switched off; every span a candidate other than a one-word reading covers, scoring
 at least ``--floor``, is a row: its best score, the log likelihood ratio of its passage (spun against clean,
-:func:`unspin.stages.passage.passage_log_ratio` of the nearest read word's counts), and its label (1 where it overlaps a word the spinner
+:func:`unspin.stages.words.passage_log_ratio` of the nearest read word's counts), and its label (1 where it overlaps a word the spinner
 replaced; every span of a clean document is 0). Odd pairs (kind ``pair``) are rows too.
 
 The model keeps each span's own log odds as a fixed offset (where the passage says nothing, as in a
@@ -35,8 +35,9 @@ from fit_doc_weights import cached, pool_map, synthetic_fit_parser  # noqa: E402
 from fit_word_weights import clean_docs, fit_with_offset  # noqa: E402
 from unspin.api import analyse  # noqa: E402
 from unspin.config import Config  # noqa: E402
-from unspin.stages.passage import passage_counts, passage_log_ratio, passage_shift  # noqa: E402
-from unspin.stages.scoring import sigmoid, weights  # noqa: E402
+from unspin.stages.passage import passage_counts, passage_shift  # noqa: E402
+from unspin.stages.scoring import shift_log_odds, weights  # noqa: E402
+from unspin.stages.words import passage_log_ratio  # noqa: E402
 from unspin.synth import spin  # noqa: E402
 
 #: A row: (document number, rate, span kind, best score, passage log ratio, label, words in the document).
@@ -71,7 +72,8 @@ def rows_of(job: tuple[int, float, str, float]) -> list[Row]:
         counts = passage_counts(doc, first, last, read)
         if counts is None:
             continue
-        ratio = passage_log_ratio(*counts, w)
+        hits, n = counts
+        ratio = passage_log_ratio(hits, n - hits, w)
         start, end = doc.tokens[first].start, doc.tokens[last].end
         label = float(any(s < end and e > start for s, e in edits))
         out.append((n, rate, kind, min(max(score, 1e-4), 1 - 1e-4), ratio, label, doc.n_words))
@@ -89,7 +91,7 @@ def jobs(a: argparse.Namespace) -> list[tuple[int, float, str, float]]:
 
 def report(rows: list[Row], w: dict[str, float] | None, threshold: float) -> str:
     """Spans at ``threshold`` or above, with the shares ``w`` (``None``: without the stage)."""
-    kept = [r for r in rows if sigmoid(math.log(r[3] / (1 - r[3])) + (passage_shift(r[4], w) if w else 0.0)) >= threshold]
+    kept = [r for r in rows if shift_log_odds(r[3], passage_shift(r[4], w) if w else 0.0) >= threshold]
     clean = [r for r in kept if r[1] == 0]
     spun_right = [r for r in kept if r[1] > 0 and r[5]]
     spun_wrong = [r for r in kept if r[1] > 0 and not r[5]]

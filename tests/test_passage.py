@@ -8,9 +8,10 @@ from unspin.doc import Candidate, Doc
 from unspin.knowledge import neural
 from unspin.stages import pairs
 from unspin.stages.pairs import MAX_SURPRISE, PAIR_CONFIDENCE, find_odd_pairs
-from unspin.stages.passage import passage_counts, passage_log_ratio, weigh_passage
+from unspin.stages.passage import passage_counts, weigh_passage
 from unspin.stages.scoring import weights
 from unspin.stages.tokenize import tokenize
+from unspin.stages.words import passage_log_ratio
 
 TEXT = "The team used a crude information pipeline to test the new model on real cases."
 needs_model = pytest.mark.skipif(not neural.available(), reason="the neural model is not installed")
@@ -69,7 +70,7 @@ def test_the_nearest_read_word_speaks_for_the_span() -> None:
     doc.passage = {words[0]: (0, 150), words[-1]: (150, 150)}  # clean at the start, spun at the end
     assert passage_counts(doc, words[1], words[2]) == (0, 150) and passage_counts(doc, words[-3], words[-2]) == (150, 150)
     w = weights()["passage"]
-    assert passage_log_ratio(0, 150, w) < 0 < passage_log_ratio(150, 150, w)
+    assert passage_log_ratio(0, 150, w) < 0 < passage_log_ratio(150, 0, w)  # (hits, misses)
 
 
 def test_an_odd_pair_in_a_clean_passage_falls_below_the_threshold(kn, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -26,6 +26,7 @@ from typing import NamedTuple
 from unspin.config import Config
 from unspin.doc import Doc
 from unspin.knowledge import Knowledge
+from unspin.stages.scoring import shift_log_odds
 
 #: Likelihood ratio of the evidence (odds multiplied or divided). Measured on the PPS dev pairs that
 #: end in a bracketed acronym, over every candidate in the acronym's reach: where the observed words
@@ -160,9 +161,9 @@ def weigh_acronyms(doc: Doc, knowledge: Knowledge, config: Config) -> Doc:
         if orig_spells == reach.written:
             continue
         shift = ACRONYM_LOGODDS if orig_spells else -ACRONYM_LOGODDS
-        cand.score = _shifted(cand.score, shift)
+        cand.score = shift_log_odds(cand.score, shift)
         if "order" in cand.features:
-            cand.features["order"] = _shifted(cand.features["order"], shift)
+            cand.features["order"] = shift_log_odds(cand.features["order"], shift)
         original_text = " ".join(cand.original)
         if orig_spells:
             cand.evidence.insert(0, f"the acronym ({reach.acronym}) after it spells out '{original_text}', not the words as written")
@@ -170,8 +171,3 @@ def weigh_acronyms(doc: Doc, knowledge: Knowledge, config: Config) -> Doc:
             cand.evidence.insert(0, f"the acronym ({reach.acronym}) after it spells out the words as written, not '{original_text}'")
     return doc
 
-
-def _shifted(p: float, shift: float) -> float:
-    """``p`` with ``shift`` added to its log-odds."""
-    p = min(max(p, 1e-9), 1 - 1e-9)
-    return 1.0 / (1.0 + math.exp(-(math.log(p / (1 - p)) + shift)))

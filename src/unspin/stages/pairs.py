@@ -40,14 +40,12 @@ does not.
 """
 from __future__ import annotations
 
-import math
-
 from unspin.config import Config
 from unspin.doc import Doc, Finding
 from unspin.knowledge import Knowledge, neural
-from unspin.stages.passage import describe, passage_counts, passage_log_ratio, passage_shift
+from unspin.stages.passage import passage_weight
 from unspin.stages.rerank import model_context
-from unspin.stages.scoring import sigmoid, weights
+from unspin.stages.scoring import shift_log_odds
 
 #: Each word's best one-word reading must beat the word as written by this much (nats, first token).
 MIN_WORD_GAIN = 4.0
@@ -96,7 +94,6 @@ def find_odd_pairs(doc: Doc, knowledge: Knowledge, config: Config) -> Doc:
     if len(best) < 2:
         return doc
     taken = [(f.start, f.end) for f in doc.findings]
-    w_passage, w = weights().get("passage"), weights().get("phrase_passage")
     read = sorted(doc.passage)
     added = []
     tokens = doc.tokens
@@ -114,13 +111,8 @@ def find_odd_pairs(doc: Doc, knowledge: Knowledge, config: Config) -> Doc:
             continue
         if any(s < end and e > start for s, e in taken):
             continue
-        confidence, passage = PAIR_CONFIDENCE, None
-        if w_passage and w and read:
-            counts = passage_counts(doc, i, j, read)
-            shift = 0.0 if counts is None else passage_shift(passage_log_ratio(*counts, w_passage), w)
-            if shift:
-                confidence = sigmoid(math.log(PAIR_CONFIDENCE / (1 - PAIR_CONFIDENCE)) + shift)
-                passage = describe(*counts, shift)
+        shift, passage = passage_weight(doc, i, j, read)
+        confidence = shift_log_odds(PAIR_CONFIDENCE, shift) if shift else PAIR_CONFIDENCE
         if confidence < config.min_confidence:
             continue
         odd = surprise(doc, i, j)

@@ -15,13 +15,12 @@ left as it was; without the neural model nothing is counted and nothing changes.
 """
 from __future__ import annotations
 
-import math
 from bisect import bisect_left
 
 from unspin.config import Config
 from unspin.doc import Doc
-from unspin.stages.scoring import sigmoid, weights
-from unspin.stages.words import passage_evidence
+from unspin.stages.scoring import shift_log_odds, weights
+from unspin.stages.words import passage_log_ratio
 
 
 def passage_counts(doc: Doc, first: int, last: int, read: list[int] | None = None) -> tuple[int, int] | None:
@@ -36,23 +35,26 @@ def passage_counts(doc: Doc, first: int, last: int, read: list[int] | None = Non
     return doc.passage[at]
 
 
-def passage_log_ratio(hits: int, read: int, w: dict[str, float]) -> float:
-    """Log likelihood ratio, spun against clean, of a passage where ``hits`` of ``read`` words read worse
-    than a synonym (the passage model's weights ``w``, its counts damped where there are few)."""
-    h, m = passage_evidence(hits, read - hits)
-    return w["hits"] * h + w["misses"] * m
-
-
 def passage_shift(log_ratio: float, w: dict[str, float]) -> float:
     """How far a candidate's log odds move for a passage with this log likelihood ratio."""
     return w["clean"] * min(log_ratio, 0.0) + w["spun"] * max(log_ratio, 0.0)
 
 
-def weigh_passage(doc: Doc, config: Config) -> Doc:
-    """Move the score of every candidate other than a one-word reading by its passage (:func:`passage_shift`)."""
+def passage_weight(doc: Doc, first: int, last: int, read: list[int] | None = None) -> tuple[float, str]:
+    """How far the passage around tokens ``first``..``last`` moves a score's log odds, and the evidence
+    line that says why; ``(0.0, "")`` where nothing was counted or no weights ship. ``read`` as for
+    :func:`passage_counts`."""
     w_passage, w = weights().get("passage"), weights().get("phrase_passage")
-    if not w_passage or not w or not doc.passage:
-        return doc
+    counts = passage_counts(doc, first, last, read) if w_passage and w else None
+    if counts is None:
+        return 0.0, ""
+    hits, n = counts
+    shift = passage_shift(passage_log_ratio(hits, n - hits, w_passage), w)
+    return shift, describe(hits, n, shift) if shift else ""
+
+
+def weigh_passage(doc: Doc, config: Config) -> Doc:
+    """Move the score of every candidate other than a one-word reading by its passage (:func:`passage_weight`)."""
     read = sorted(doc.passage)
     shifts: dict[tuple[int, int], tuple[float, str]] = {}
     for cand in doc.candidates:
@@ -60,14 +62,11 @@ def weigh_passage(doc: Doc, config: Config) -> Doc:
             continue
         span = (cand.first, cand.last)
         if span not in shifts:
-            counts = passage_counts(doc, cand.first, cand.last, read)
-            shift = 0.0 if counts is None else passage_shift(passage_log_ratio(*counts, w_passage), w)
-            shifts[span] = (shift, describe(*counts, shift) if shift else "")
+            shifts[span] = passage_weight(doc, cand.first, cand.last, read)
         shift, evidence = shifts[span]
-        if not shift:
-            continue
-        cand.score = sigmoid(math.log(cand.score / (1.0 - cand.score)) + shift)
-        cand.evidence.append(evidence)
+        if shift:
+            cand.score = shift_log_odds(cand.score, shift)
+            cand.evidence.append(evidence)
     return doc
 
 

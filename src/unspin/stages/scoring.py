@@ -37,6 +37,12 @@ def sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
+def shift_log_odds(p: float, shift: float) -> float:
+    """``p`` with ``shift`` added to its log-odds."""
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    return 1.0 / (1.0 + math.exp(-(math.log(p / (1 - p)) + shift)))
+
+
 #: Feature names, in the order of the weight vector.
 FEATURES = (
     "established", "est_wordnet", "est_thesaurus", "est_title_only", "est_bigram",

@@ -201,12 +201,18 @@ def passage_evidence(hits: float, misses: float) -> tuple[float, float]:
     return hits * damp, misses * damp
 
 
+def passage_log_ratio(hits: float, misses: float, w: dict[str, float]) -> float:
+    """Log likelihood ratio, spun against clean, of a passage with ``hits`` words reading worse than a
+    synonym and ``misses`` reading fine (weights ``passage``; counts damped by :func:`passage_evidence`)."""
+    h, m = passage_evidence(hits, misses)
+    return w["hits"] * h + w["misses"] * m
+
+
 def passage_probability(hits: float, misses: float, prior: float, w: dict[str, float]) -> float:
     """Probability that a passage with ``hits`` words reading worse than a synonym and ``misses``
     reading fine was spun, for a text spun beforehand with probability ``prior``."""
     prior = min(max(prior, 1e-6), 1 - 1e-6)
-    h, m = passage_evidence(hits, misses)
-    return sigmoid(math.log(prior / (1 - prior)) + w["hits"] * h + w["misses"] * m)
+    return sigmoid(math.log(prior / (1 - prior)) + passage_log_ratio(hits, misses, w))
 
 
 def word_candidates(doc: Doc, knowledge: Knowledge, config: Config) -> Doc:
