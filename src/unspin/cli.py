@@ -230,6 +230,10 @@ def build_cmd(
         err.print(f"[red]error:[/red] cannot write the knowledge: {exc}")
         raise typer.Exit(2) from None
     out.print(f"knowledge format {manifest['format']}, sha256 {manifest['sha256'][:16]}…, {manifest['bytes'] / 1e6:.0f} MB")
+    from unspin.knowledge import neural
+
+    if neural.available():  # the language model's 8-bit copy, made now rather than by the first check
+        out.print(f"language model read from {neural.runtime_path()}")
 
 
 index_app = typer.Typer(help="Build and extend a trace index of source documents (one SQLite file).", no_args_is_help=True)

