@@ -1,8 +1,6 @@
 """The language model's 8-bit copy: made once from the shipped file, reading the text as that file does."""
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from unspin.knowledge import artefact, neural
@@ -43,24 +41,3 @@ def test_without_a_writable_cache_the_shipped_file_is_read(tmp_path, monkeypatch
     blocker.write_text("a file where the cache folder would be")
     _cache_in(monkeypatch, blocker)
     assert neural.runtime_path() == neural.model_path()
-
-
-def test_more_threads_read_the_same_scores(monkeypatch):
-    options = [" Cold War", " Chilly Battle"]
-    alone = neural.CausalLM().continuations("During the", options)
-    monkeypatch.setattr(neural, "THREADS", 2)
-    together = neural.CausalLM().continuations("During the", options)
-    assert together == pytest.approx(alone, abs=1e-3)
-
-
-def test_the_check_command_gives_the_model_every_core(monkeypatch, tmp_path):
-    from typer.testing import CliRunner
-
-    from unspin.cli import app
-
-    monkeypatch.setattr(neural, "THREADS", 1)  # restored after the test: other tests' workers keep one thread
-    page = tmp_path / "page.txt"
-    page.write_text("The results are as pursues.", encoding="utf-8")
-    result = CliRunner().invoke(app, ["check", str(page), "--json"])
-    assert result.exit_code == 0
-    assert neural.THREADS == (os.cpu_count() or 1)

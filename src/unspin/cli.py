@@ -77,11 +77,7 @@ def _config(min_confidence: float, allow: Optional[Path] = None, lexicon: Option
 
 
 def _run(func: Callable[[str, Config], T], text: str, config: Config) -> T:
-    """Call the library; input it refuses ends the command with exit code 2 and its message. The one
-    text is checked in this process, so the language model may use every core."""
-    from unspin.knowledge import neural
-
-    neural.use_all_cores()
+    """Call the library; input it refuses ends the command with exit code 2 and its message."""
     try:
         return func(text, config)
     except InputError as exc:

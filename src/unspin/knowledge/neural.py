@@ -86,19 +86,6 @@ def runtime_path(source: Path | None = None) -> Path | None:
     return target
 
 
-#: Threads llama.cpp computes with. One: worker processes run side by side, one to a core, and the
-#: spinning threads of two processes on two cores stall each other (see :func:`use_all_cores`).
-THREADS = 1
-
-
-def use_all_cores() -> None:
-    """Let a model loaded from now on compute on every core: for a process that checks one text on its
-    own (``unspin check``, ``unspin restore``). The scores are the same; a 1,000-word check takes about
-    0.6 of the time on two cores."""
-    global THREADS
-    THREADS = os.cpu_count() or 1
-
-
 def available() -> bool:
     """True when both the runtime and the model are installed (and not disabled by ``UNSPIN_NO_NEURAL``)."""
     if os.environ.get("UNSPIN_NO_NEURAL"):
@@ -123,7 +110,7 @@ class CausalLM:
 
         self._llm = Llama(
             model_path=str(path or runtime_path()), n_ctx=n_ctx, logits_all=True, verbose=False,
-            n_threads=THREADS, n_threads_batch=THREADS,
+            n_threads=1, n_threads_batch=1,  # spinning threads of two processes on two cores stall each other
         )
         self._lock = threading.Lock()
         self._cache_lock = threading.Lock()
