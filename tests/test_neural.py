@@ -27,12 +27,13 @@ def test_the_copy_reads_like_the_shipped_model(tmp_path, monkeypatch):
     text = "During the Cold War, the two powers built up their arsenals."
     options = [" Cold War", " Chilly Battle"]
     shipped = neural.CausalLM(neural.model_path()).continuations("During the", options)
-    copy = neural.CausalLM(neural.runtime_path()).continuations("During the", options)
+    copy_lm = neural.CausalLM(neural.runtime_path())
+    copy = copy_lm.continuations("During the", options)
     # nats, summed over each option's tokens: the same model, its weights rounded again
     assert all(abs(a - b) < 1.0 for a, b in zip(shipped, copy))
     assert copy[0] > copy[1] + 5  # and it still reads the original far better than the spin
     at = text.index("Cold")
-    ((obs, alts),) = neural.CausalLM(neural.runtime_path()).next_word_logprobs(text, [(at, ["Chilly", "Hot"])])
+    ((obs, alts),) = copy_lm.next_word_logprobs(text, [(at, ["Chilly", "Hot"])])
     assert obs > max(alts)
 
 
@@ -41,3 +42,17 @@ def test_without_a_writable_cache_the_shipped_file_is_read(tmp_path, monkeypatch
     blocker.write_text("a file where the cache folder would be")
     _cache_in(monkeypatch, blocker)
     assert neural.runtime_path() == neural.model_path()
+
+
+def _disk_full(*args):
+    raise OSError("No space left on device")
+
+
+@pytest.mark.parametrize("quantize", [lambda *args: 1, _disk_full], ids=["llama.cpp reports a failure", "writing fails"])
+def test_a_failed_conversion_leaves_no_file_behind(tmp_path, monkeypatch, quantize):
+    import llama_cpp
+
+    _cache_in(monkeypatch, tmp_path)
+    monkeypatch.setattr(llama_cpp, "llama_model_quantize", quantize)
+    assert neural.runtime_path() == neural.model_path()
+    assert list(tmp_path.iterdir()) == []

@@ -14,6 +14,7 @@ conversion rounds each weight again, to 1/254 of its block's largest).
 from __future__ import annotations
 
 import atexit
+import contextlib
 import importlib.util
 import logging
 import math
@@ -65,7 +66,10 @@ def runtime_path(source: Path | None = None) -> Path | None:
 
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{NAME}-", suffix=".gguf")
-        os.close(fd)
+    except (ImportError, OSError):
+        return source
+    os.close(fd)
+    try:
         params = llama_cpp.llama_model_quantize_default_params()
         params.ftype = RUNTIME_FTYPE
         params.allow_requantize = True
@@ -77,12 +81,14 @@ def runtime_path(source: Path | None = None) -> Path | None:
         finally:
             log.setLevel(level)
         if failed:
-            os.unlink(tmp)
             return source
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)  # atomic: processes that convert at the same time each write their own file
-    except (ImportError, OSError):
+    except OSError:
         return source
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)  # what a failed or interrupted conversion left (gone once replaced)
     return target
 
 
