@@ -36,6 +36,21 @@ def test_every_occurrence_takes_the_best_reading_of_the_same_swap_at_its_own_pas
     assert swapped_probability(weak) == pytest.approx(0.8)
 
 
+def test_an_occurrence_where_the_original_reads_clearly_worse_keeps_its_own_reading() -> None:
+    """The source's own *set* (*the training set of 9 million*) is not raised by a *set* that reads as *down*."""
+    doc = tokenize(Doc("Break the data set down. The training set of 9 million rows."))
+    swap = word_cand(doc, "set", 0, "down", passage=0.9, within=0.8)
+    own = word_cand(doc, "set", 1, "down", passage=0.9, within=0.01)
+    own.features["neural"] = -10.0  # *the training down of 9 million* reads far worse than *set*
+    near = word_cand(doc, "set", 1, "group", passage=0.9, within=0.01)
+    near.features["gain"] = -1.0  # a little worse, read by the word stage only: still raised
+    other = word_cand(doc, "set", 0, "group", passage=0.9, within=0.5)
+    doc.candidates = [swap, own, near, other]
+    agree_across_text(doc, None, Config())
+    assert own.score == pytest.approx(0.009) and not own.evidence
+    assert near.score == pytest.approx(0.45)
+
+
 def test_a_word_read_once_or_phrases_are_left_alone() -> None:
     doc = tokenize(Doc(TEXT))
     once = word_cand(doc, "tool", 0, "instrument", passage=0.9, within=0.4)

@@ -7,6 +7,11 @@ one-word reading of a word (observed word, original, both in any inflection) tak
 probability that the word was swapped that any occurrence earned (``within`` after the rerank),
 times the passage probability of its own place. The word stage offers every occurrence of a word
 the originals any occurrence kept, so there is a candidate to raise.
+
+The text's own words are the exception: a spinner that put *set* for *down* once leaves every *set* the
+source already had. An occurrence where the original reads clearly worse than the observed word
+(:data:`MIN_LOCAL_GAIN`: the rerank's reading with the right-hand context where there is one, else the
+word stage's) keeps its own probability.
 """
 from __future__ import annotations
 
@@ -16,6 +21,15 @@ from unspin import morph
 from unspin.config import Config
 from unspin.doc import Candidate, Doc
 from unspin.knowledge import Knowledge
+
+
+#: An occurrence is raised only where its original reads at least this well against the observed word (nats).
+MIN_LOCAL_GAIN = -2.0
+
+
+def local_gain(cand: Candidate) -> float:
+    """How much better the original reads than the observed word at this occurrence (nats)."""
+    return cand.features.get("neural", cand.features.get("gain", 0.0))
 
 
 def _base(word: str) -> str:
@@ -41,7 +55,7 @@ def agree_across_text(doc: Doc, knowledge: Knowledge, config: Config) -> Doc:
         best = max(cands, key=swapped_probability)
         p = swapped_probability(best)
         for cand in cands:
-            if cand is best or swapped_probability(cand) >= p:
+            if cand is best or swapped_probability(cand) >= p or local_gain(cand) < MIN_LOCAL_GAIN:
                 continue
             cand.score = cand.features["passage"] * p
             if "order" in best.features:
