@@ -51,6 +51,18 @@ def test_an_occurrence_where_the_original_reads_clearly_worse_keeps_its_own_read
     assert near.score == pytest.approx(0.45)
 
 
+def test_two_forms_of_one_original_at_one_occurrence_do_not_raise_each_other() -> None:
+    """*has appeared* may be *has shown* or *has showed*: rivals at one place, not the same swap made twice."""
+    doc = tokenize(Doc("The result has appeared in the table. It appeared twice."))
+    shown = word_cand(doc, "appeared", 0, "shown", passage=0.9, within=0.8)
+    showed = word_cand(doc, "appeared", 0, "showed", passage=0.9, within=0.3)
+    later = word_cand(doc, "appeared", 1, "showed", passage=0.9, within=0.1)
+    doc.candidates = [shown, showed, later]
+    agree_across_text(doc, None, Config())
+    assert showed.score == pytest.approx(0.9 * 0.3)  # not raised by its rival *shown* at the same place
+    assert later.score == pytest.approx(0.9 * 0.8)  # another occurrence: the same swap, raised
+
+
 def test_a_word_read_once_or_phrases_are_left_alone() -> None:
     doc = tokenize(Doc(TEXT))
     once = word_cand(doc, "tool", 0, "instrument", passage=0.9, within=0.4)

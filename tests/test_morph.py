@@ -26,3 +26,22 @@ from unspin import morph
 )
 def test_inflect_like(original: str, observed: str, expected: str) -> None:
     assert morph.inflect_like(original, observed) == expected
+
+
+@pytest.mark.parametrize(
+    "original, observed, expected",
+    [
+        ("show", "appeared", ("showed", "shown")),  # past tense or participle: the context decides
+        ("choose", "picked", ("chose", "chosen")),
+        ("movie", "films", ("movies",)),  # *films* as a verb gives no bare *movie*
+        ("chosen", "picked", ("chosen",)),
+        ("information", "facts", ("information",)),
+    ],
+)
+def test_inflections_like_gives_each_form_the_observed_word_can_have(original: str, observed: str, expected: tuple) -> None:
+    assert morph.inflections_like(original, observed) == expected
+
+
+def test_is_base_form() -> None:
+    assert morph.is_base_form("undertaking") and morph.is_base_form("house")  # the noun *undertaking*
+    assert not morph.is_base_form("appeared") and not morph.is_base_form("woodlands")

@@ -8,6 +8,7 @@ from conftest import finding_at
 from unspin.config import Config
 from unspin.doc import Doc
 from unspin.knowledge import neural
+from unspin.stages.findings import render
 from unspin.stages.tokenize import tokenize
 from unspin.stages.words import PER_WORD, keep_originals, word_features, word_options
 
@@ -23,6 +24,23 @@ def test_word_options_are_inflected_one_word_originals(kn):
     assert all(" " not in o for o in opts)
     assert "folks" not in opts and "folk" not in opts
     assert word_options("the", kn, Config()) == {}  # function words are left alone
+
+
+def test_a_word_in_its_own_base_form_is_offered_originals_as_they_stand(kn):
+    # the noun *undertaking* may stand for the noun *project*; the verb's *projecting* stays on offer
+    assert {"project", "projecting"} <= set(word_options("undertaking", kn, Config()))
+    # *appeared* is past tense or participle: both forms of an original are offered
+    assert {"showed", "shown"} <= set(word_options("appeared", kn, Config()))
+    assert "movie" not in word_options("films", kn, Config())  # the plural noun keeps its number
+
+
+def test_a_word_in_its_own_base_form_is_restored_in_that_form(kn):
+    text = "The team finished the undertaking on time and under budget, and the client was happy."
+    doc = tokenize(Doc(text))
+    cands = word_features(doc, kn, Config())
+    at = next(i for i, t in enumerate(doc.tokens) if t.text == "undertaking")
+    rendered = {render(doc, c) for c in cands if c.first == at}
+    assert "project" in rendered
 
 
 def test_next_word_logprobs_line_up_with_words():
@@ -169,3 +187,14 @@ def test_a_close_synonym_is_kept_before_a_loose_associate_that_reads_a_little_be
     kept = keep_originals([0, 1, 3, 4], lps, sims, strengths)
     assert kept[0] == 1
     assert len(kept) == PER_WORD and 2 not in kept  # only readable originals (2 reads too badly) are kept
+
+
+def test_forms_of_one_original_share_a_place() -> None:
+    # *undertaking*: the model reads only the first token, so *project* and *projecting* read alike
+    lps = [-3.0, -3.0, -3.5, -4.0, -4.5]
+    sims = {k: 0.2 for k in range(5)}
+    strengths = {k: 0.5 for k in range(5)}
+    groups = {0: "project", 1: "project", 2: "task", 3: "job", 4: "venture"}
+    kept = keep_originals(list(range(5)), lps, sims, strengths, groups)
+    assert kept == [0, 1, 2, 3]  # three originals, both forms of the first
+    assert keep_originals(list(range(5)), lps, sims, strengths) == [0, 1, 2][:PER_WORD]

@@ -24,6 +24,13 @@ def lemmas(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=200_000)
+def is_base_form(word: str) -> bool:
+    """True when ``word`` (lower-case) is a base form under some part of speech: the noun *undertaking*,
+    the noun *funds*; not *appeared* or *woodlands*."""
+    return any(word in forms for forms in getAllLemmas(word).values())
+
+
 @lru_cache(maxsize=100_000)
 def _inflections(lemma: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """lemminflect's ``(Penn tag, forms)`` of a lemma, kept (lemminflect deep-copies its tables on every call)."""
@@ -103,7 +110,24 @@ def inflect_like(original: str, observed: str) -> str:
     own = {t for _, t in inflection_tags(original)}
     if any(tag in own for _, tag in found):
         return original  # already in a form the observed word can have: *picked* → *chosen*, not *chose*
-    _, tag = found[0]
+    return _inflect_as(original, found[0][1])
+
+
+def inflections_like(original: str, observed: str) -> tuple[str, ...]:
+    """Every form of the one-word ``original`` that matches an inflection ``observed`` can have, the one
+    :func:`inflect_like` gives first (*appeared* is past tense or participle: *show* → *showed*, *shown*)."""
+    first = inflect_like(original, observed)
+    out = [first]
+    if first != original or not inflection_tags(original):
+        for _, tag in inflection_tags(observed)[1:]:
+            form = _inflect_as(original, tag)
+            if form != original and form not in out:  # no bare *movie* for *films* as a verb
+                out.append(form)
+    return tuple(out)
+
+
+def _inflect_as(original: str, tag: str) -> str:
+    """``original`` under the Penn ``tag`` where it has that form, else ``original`` unchanged."""
     if tag in _DEGREE_POS:  # *littler* -> *smaller*; lemminflect would also invent *majorer*
         base = _base_form(original, _DEGREE_POS[tag])
         form = _inflection(base, tag) if base else None

@@ -4,7 +4,7 @@ A spinner looks a word up once and puts the same synonym at every occurrence: a 
 said *system* seven times says *framework* seven times. The neural model does not see that: after
 the first few, *framework* reads naturally because the text itself made it familiar. So each
 one-word reading of a word (observed word, original, both in any inflection) takes, at every occurrence, the best
-probability that the word was swapped that any occurrence earned (``within`` after the rerank),
+probability that the word was swapped that any other occurrence earned (``within`` after the rerank),
 times the passage probability of its own place. The word stage offers every occurrence of a word
 the originals any occurrence kept, so there is a candidate to raise.
 
@@ -52,10 +52,16 @@ def agree_across_text(doc: Doc, knowledge: Knowledge, config: Config) -> Doc:
     for (word, original), cands in groups.items():
         if len(cands) < 2:
             continue
-        best = max(cands, key=swapped_probability)
-        p = swapped_probability(best)
+        ranked = sorted(cands, key=swapped_probability, reverse=True)
+        first = ranked[0]
+        # two forms of one original at one occurrence (*appeared*: *showed*, *shown*) are rivals, not agreement
+        elsewhere = next((c for c in ranked if c.first != first.first), None)
+        if elsewhere is None:
+            continue
         for cand in cands:
-            if cand is best or swapped_probability(cand) >= p or local_gain(cand) < MIN_LOCAL_GAIN:
+            best = elsewhere if cand.first == first.first else first
+            p = swapped_probability(best)
+            if swapped_probability(cand) >= p or local_gain(cand) < MIN_LOCAL_GAIN:
                 continue
             cand.score = cand.features["passage"] * p
             if "order" in best.features:

@@ -50,7 +50,9 @@ def render_words(doc: Doc, cand: Candidate) -> list[str] | None:
     out = []
     for tok, orig in zip(words, original):
         obs = tok.lower
-        if orig in morph.lemmas(obs):
+        if cand.kind == "word":  # the one-word stage's originals come inflected for their word
+            out.append(morph.match_case(orig, tok.text) + morph.possessive(tok.text))
+        elif orig in morph.lemmas(obs):
             out.append(tok.text)
         else:
             suffix = morph.possessive(tok.text)

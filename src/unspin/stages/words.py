@@ -73,11 +73,16 @@ def word_options(word: str, knowledge: Knowledge, config: Config) -> dict[str, L
                 continue
             if morph.spelling_variant(orig, form):
                 continue  # *colour* for *color* is a spelling, not a spin
-            variant = morph.inflect_like(orig, word)
-            if variant in forms:
-                continue
-            if variant not in out or link.strength > out[variant].strength:
-                out[variant] = link
+            # a headword that is the word itself in its base form (the noun *undertaking*) links to originals
+            # as they stand (*project*, not *projecting*); each other inflection the word may have is offered
+            variants = morph.inflections_like(orig, word)
+            if form == word and morph.is_base_form(word) and orig not in variants:
+                variants = (orig, *variants)
+            for variant in variants:
+                if variant in forms:
+                    continue
+                if variant not in out or link.strength > out[variant].strength:
+                    out[variant] = link
     return out
 
 
@@ -117,7 +122,8 @@ def word_features(doc: Doc, knowledge: Knowledge, config: Config) -> list[Candid
             base = morph.lemmas(doc.tokens[i].lower)
             readable = [k for k, lp in enumerate(alt_lps) if lp - obs_lp >= MIN_GAIN]
             sims = {k: max(knowledge.similarity(form, items[k][1].original) for form in base) for k in readable}
-            kept[n] = keep_originals(readable, alt_lps, sims, {k: items[k][1].strength for k in readable})
+            kept[n] = keep_originals(readable, alt_lps, sims, {k: items[k][1].strength for k in readable},
+                                     {k: items[k][1].original for k in readable})
     # a spinner swaps a word the same way wherever it uses it: every occurrence of a word is offered
     # the originals any occurrence kept (same word, same options, same indices)
     by_word: dict[str, list[int]] = {}
@@ -162,11 +168,25 @@ def word_features(doc: Doc, knowledge: Knowledge, config: Config) -> list[Candid
     return out
 
 
-def keep_originals(readable: list[int], lps: list[float], sims: dict[int, float], strengths: dict[int, float]) -> list[int]:
+def keep_originals(readable: list[int], lps: list[float], sims: dict[int, float], strengths: dict[int, float],
+                   groups: dict[int, str] | None = None) -> list[int]:
     """The :data:`PER_WORD` originals a word keeps among ``readable`` (indices into ``lps`` of those that read
     well enough; ``sims`` and ``strengths`` are given for them): best first by log P in context, each raised
-    by its synonymy (:data:`SIM_NATS`, :data:`LINK_NATS`)."""
-    return sorted(readable, key=lambda k: -(lps[k] + SIM_NATS * sims[k] + LINK_NATS * strengths[k]))[:PER_WORD]
+    by its synonymy (:data:`SIM_NATS`, :data:`LINK_NATS`). Forms of one original (``groups``: index to
+    base form) share a place: the model reads only a word's first token, which does not tell *project*
+    from *projecting*, so both go on to the full reading."""
+    ranked = sorted(readable, key=lambda k: -(lps[k] + SIM_NATS * sims[k] + LINK_NATS * strengths[k]))
+    if groups is None:
+        return ranked[:PER_WORD]
+    places: list[str] = []
+    out = []
+    for k in ranked:
+        if groups[k] not in places:
+            if len(places) == PER_WORD:
+                continue
+            places.append(groups[k])
+        out.append(k)
+    return out
 
 
 def window_counts(hits: list[bool | None]) -> list[tuple[int, int]]:
