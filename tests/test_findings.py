@@ -61,6 +61,7 @@ def test_a_phrase_is_raised_only_where_every_word_it_changes_is_read_the_same_wa
     """*raw data* -> *crude fact*: the one-word stage vouches for *raw* -> *crude* only; the phrase keeps its score."""
     doc = _doc(("raw data", ("crude", "fact"), "phrase", 0.3), ("raw", ("crude",), "word", 0.9))
     assert [(f.text, f.suggestions[0].text, f.confidence) for f in doc.findings] == [("raw", "crude", 0.9)]
-    both = _doc(("raw data", ("crude", "fact"), "phrase", 0.3), ("raw", ("crude",), "word", 0.9), ("data", ("fact",), "word", 0.8))
+    # the one-word stage inflects its originals for the word (*data* -> *facts*); the phrase's *fact* still agrees
+    both = _doc(("raw data", ("crude", "fact"), "phrase", 0.3), ("raw", ("crude",), "word", 0.9), ("data", ("facts",), "word", 0.8))
     assert [(f.text, f.suggestions[0].text, f.confidence) for f in both.findings] == [("raw", "crude", 0.9), ("data", "facts", 0.8)]
     assert next(c for c in both.candidates if c.kind == "phrase").score == 0.8  # the least of the two words
