@@ -40,8 +40,8 @@ class Candidate:
     """A possible spin found by the candidate stage, before scoring and selection.
 
     ``first``/``last`` are token indices (inclusive) of the observed span; ``original`` is the
-    lower-case base-form wording it may have replaced; ``features`` and ``evidence`` are filled
-    by the candidate and scoring stages.
+    lower-case base-form wording it may have replaced (kind ``word``: already inflected like the
+    observed word); ``features`` and ``evidence`` are filled by the candidate and scoring stages.
     """
 
     first: int

@@ -118,7 +118,7 @@ def inflections_like(original: str, observed: str) -> tuple[str, ...]:
     :func:`inflect_like` gives first (*appeared* is past tense or participle: *show* → *showed*, *shown*)."""
     first = inflect_like(original, observed)
     out = [first]
-    if first != original or not inflection_tags(original):
+    if first != original or not inflection_tags(original):  # else the original already has a form that fits
         for _, tag in inflection_tags(observed)[1:]:
             form = _inflect_as(original, tag)
             if form != original and form not in out:  # no bare *movie* for *films* as a verb

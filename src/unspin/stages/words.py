@@ -65,6 +65,7 @@ def word_options(word: str, knowledge: Knowledge, config: Config) -> dict[str, L
     if not word.isalpha() or len(word) < 2 or knowledge.zipf(word) >= config.function_word_zipf:
         return {}
     forms = morph.lemmas(word)
+    as_listed = morph.is_base_form(word)
     out: dict[str, Link] = {}
     for form in forms:
         for link in knowledge.links(form):
@@ -76,7 +77,7 @@ def word_options(word: str, knowledge: Knowledge, config: Config) -> dict[str, L
             # a headword that is the word itself in its base form (the noun *undertaking*) links to originals
             # as they stand (*project*, not *projecting*); each other inflection the word may have is offered
             variants = morph.inflections_like(orig, word)
-            if form == word and morph.is_base_form(word) and orig not in variants:
+            if form == word and as_listed and orig not in variants:
                 variants = (orig, *variants)
             for variant in variants:
                 if variant in forms:
@@ -176,15 +177,14 @@ def keep_originals(readable: list[int], lps: list[float], sims: dict[int, float]
     base form) share a place: the model reads only a word's first token, which does not tell *project*
     from *projecting*, so both go on to the full reading."""
     ranked = sorted(readable, key=lambda k: -(lps[k] + SIM_NATS * sims[k] + LINK_NATS * strengths[k]))
-    if groups is None:
-        return ranked[:PER_WORD]
-    places: list[str] = []
+    places: list[str | int] = []
     out = []
     for k in ranked:
-        if groups[k] not in places:
+        place = k if groups is None else groups[k]
+        if place not in places:
             if len(places) == PER_WORD:
                 continue
-            places.append(groups[k])
+            places.append(place)
         out.append(k)
     return out
 
